@@ -1,0 +1,34 @@
+package io.weft.controlplane.model;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Everything the translators read: the config and the endpoints of every service. Immutable; a new
+ * instance is made for every change. Translators must read nothing but this and the node.
+ *
+ * @param version   increases with every change, for logs and status
+ * @param config    the accepted mesh configuration
+ * @param endpoints endpoints by service, each list sorted so equal states compare equal
+ */
+public record MeshState(long version, MeshConfig config, Map<String, List<Endpoint>> endpoints) {
+    private static final Comparator<Endpoint> ORDER =
+            Comparator.comparing(Endpoint::address).thenComparingInt(Endpoint::port);
+
+    public MeshState {
+        Objects.requireNonNull(config, "config");
+        endpoints = Map.copyOf(endpoints);
+    }
+
+    public static MeshState of(long version, MeshConfig config, Map<String, List<Endpoint>> endpoints) {
+        Map<String, List<Endpoint>> sorted = new java.util.HashMap<>();
+        endpoints.forEach((svc, list) -> sorted.put(svc, list.stream().sorted(ORDER).toList()));
+        return new MeshState(version, config, sorted);
+    }
+
+    public List<Endpoint> endpoints(String service) {
+        return endpoints.getOrDefault(service, List.of());
+    }
+}

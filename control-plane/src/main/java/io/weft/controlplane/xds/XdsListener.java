@@ -1,0 +1,25 @@
+package io.weft.controlplane.xds;
+
+import io.weft.controlplane.model.ProxyNode;
+
+/**
+ * Hooks into the xDS server's life. Called on gRPC threads; implementations must be thread-safe and
+ * must not block. Every method defaults to doing nothing.
+ */
+public interface XdsListener {
+    /** A proxy opened a stream and announced itself. */
+    default void connected(ProxyNode node) {
+    }
+
+    /** The proxy's stream ended (it may reconnect). */
+    default void disconnected(ProxyNode node) {
+    }
+
+    /** The proxy accepted a response. */
+    default void acked(ProxyNode node, String typeUrl, String version, long meshVersion) {
+    }
+
+    /** The proxy refused a response; it keeps its previous config. */
+    default void nacked(ProxyNode node, String typeUrl, String version, String error) {
+    }
+}

@@ -1,0 +1,45 @@
+package io.weft.proto;
+
+/**
+ * The naming contract between the control plane and its xDS clients: resource names, node metadata
+ * keys and type URLs. Both sides compile against this class so the contract cannot drift.
+ */
+public final class MeshNames {
+    /** The sidecar's listener for traffic from other proxies to its app. */
+    public static final String INBOUND_LISTENER = "weft.inbound";
+    /** The sidecar's listener for traffic from its app to the mesh. */
+    public static final String OUTBOUND_LISTENER = "weft.outbound";
+    /** The edge gateway's public listener. */
+    public static final String EDGE_LISTENER = "weft.edge";
+    /** Prefix of the cluster that points at the proxy's own app: {@code inbound|<service>}. */
+    public static final String INBOUND_CLUSTER_PREFIX = "inbound|";
+
+    // Node metadata keys a Weft proxy announces in its xDS Node (its self-registration).
+    public static final String META_MODE = "weft.mode";
+    public static final String META_SERVICE = "weft.service";
+    public static final String META_NAMESPACE = "weft.namespace";
+    public static final String META_ADDRESS = "weft.address";
+    public static final String META_INBOUND_PORT = "weft.inbound_port";
+    public static final String META_OUTBOUND_PORT = "weft.outbound_port";
+    public static final String META_APP_PORT = "weft.app_port";
+    public static final String META_EDGE_PORT = "weft.edge_port";
+    public static final String META_LABELS = "weft.labels";
+
+    // Envoy v3 type URLs served over ADS.
+    public static final String TYPE_PREFIX = "type.googleapis.com/";
+    public static final String LISTENER_TYPE = TYPE_PREFIX + "envoy.config.listener.v3.Listener";
+    public static final String ROUTE_TYPE = TYPE_PREFIX + "envoy.config.route.v3.RouteConfiguration";
+    public static final String CLUSTER_TYPE = TYPE_PREFIX + "envoy.config.cluster.v3.Cluster";
+    public static final String ENDPOINT_TYPE = TYPE_PREFIX + "envoy.config.endpoint.v3.ClusterLoadAssignment";
+    public static final String SECRET_TYPE = TYPE_PREFIX + "envoy.extensions.transport_sockets.tls.v3.Secret";
+    public static final String HCM_TYPE =
+            TYPE_PREFIX + "envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager";
+    public static final String ROUTER_TYPE = TYPE_PREFIX + "envoy.extensions.filters.http.router.v3.Router";
+
+    private MeshNames() {
+    }
+
+    public static String inboundCluster(String service) {
+        return INBOUND_CLUSTER_PREFIX + service;
+    }
+}

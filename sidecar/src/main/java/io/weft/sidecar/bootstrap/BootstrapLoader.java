@@ -1,0 +1,159 @@
+package io.weft.sidecar.bootstrap;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.YAMLException;
+
+/**
+ * Reads a {@link Bootstrap} from command-line flags ({@code --service orders}), optionally on top of a
+ * YAML file ({@code --config bootstrap.yaml}) whose keys are the flag names without dashes in camel
+ * case. Flags win over the file. Every error names the source, the field and the expectation.
+ */
+public final class BootstrapLoader {
+    private static final Set<String> KEYS = Set.of("node", "service", "namespace", "control-plane", "address",
+            "inbound-port", "outbound-port", "app-port", "admin-port", "edge-port", "labels");
+
+    private BootstrapLoader() {
+    }
+
+    /** @throws IllegalArgumentException with a message naming the flag or file field */
+    public static Bootstrap load(Bootstrap.Mode mode, List<String> args) {
+        Map<String, String> values = new LinkedHashMap<>();
+        Map<String, String> origin = new LinkedHashMap<>();
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            if (!a.startsWith("--")) {
+                throw new IllegalArgumentException(a + ": unexpected argument (expected: --flag value)");
+            }
+            String key = a.substring(2);
+            String value;
+            int eq = key.indexOf('=');
+            if (eq > 0) {
+                value = key.substring(eq + 1);
+                key = key.substring(0, eq);
+            } else {
+                if (i + 1 >= args.size()) {
+                    throw new IllegalArgumentException(a + ": missing value");
+                }
+                value = args.get(++i);
+            }
+            if (key.equals("config")) {
+                readFile(Path.of(value), values, origin);
+                continue;
+            }
+            if (!KEYS.contains(key)) {
+                throw new IllegalArgumentException("--" + key + ": unknown flag (expected: one of "
+                        + KEYS.stream().sorted().map(k -> "--" + k).toList() + " or --config FILE)");
+            }
+            values.put(key, value);
+            origin.put(key, "--" + key);
+        }
+        String service = required(values, origin, "service");
+        String nodeId = values.getOrDefault("node", service + "-" + ProcessHandle.current().pid());
+        return new Bootstrap(mode, nodeId, service,
+                values.getOrDefault("namespace", "default"),
+                values.getOrDefault("control-plane", "127.0.0.1:15010"),
+                values.getOrDefault("address", "127.0.0.1"),
+                port(values, origin, "inbound-port", 15006),
+                port(values, origin, "outbound-port", 15001),
+                mode == Bootstrap.Mode.SIDECAR ? requiredPort(values, origin, "app-port") : 0,
+                port(values, origin, "admin-port", 15020),
+                port(values, origin, "edge-port", mode == Bootstrap.Mode.EDGE ? 8080 : 0),
+                labels(values.getOrDefault("labels", ""), origin.getOrDefault("labels", "--labels")));
+    }
+
+    private static void readFile(Path file, Map<String, String> values, Map<String, String> origin) {
+        Object doc;
+        try {
+            LoaderOptions options = new LoaderOptions();
+            options.setAllowDuplicateKeys(false);
+            doc = new Yaml(new SafeConstructor(options)).load(Files.readString(file));
+        } catch (IOException e) {
+            throw new IllegalArgumentException(file + ": cannot read (" + e.getMessage() + ")");
+        } catch (YAMLException e) {
+            throw new IllegalArgumentException(file + ": not valid YAML (" + e.getMessage() + ")");
+        }
+        if (!(doc instanceof Map<?, ?> map)) {
+            throw new IllegalArgumentException(file + ": (top level) (expected: a mapping of bootstrap fields)");
+        }
+        for (Map.Entry<?, ?> e : map.entrySet()) {
+            String camel = String.valueOf(e.getKey());
+            String key = camel.replaceAll("([A-Z])", "-$1").toLowerCase(Locale.ROOT);
+            if (!KEYS.contains(key)) {
+                throw new IllegalArgumentException(file + ": " + camel + ": unknown field (expected: one of "
+                        + KEYS.stream().sorted().toList() + " in camelCase)");
+            }
+            Object v = e.getValue();
+            if (v instanceof Map<?, ?> m) {
+                StringBuilder sb = new StringBuilder();
+                m.forEach((k, val) -> sb.append(sb.isEmpty() ? "" : ",").append(k).append('=').append(val));
+                v = sb.toString();
+            }
+            values.putIfAbsent(key, String.valueOf(v));
+            origin.putIfAbsent(key, file + ": " + camel);
+        }
+    }
+
+    private static String required(Map<String, String> values, Map<String, String> origin, String key) {
+        String v = values.get(key);
+        if (v == null || v.isBlank()) {
+            throw new IllegalArgumentException("--" + key + ": missing (expected: the service name)");
+        }
+        if (!v.matches("[a-z]([a-z0-9-]{0,61}[a-z0-9])?")) {
+            throw new IllegalArgumentException(origin.get(key) + ": \"" + v
+                    + "\" (expected: lower-case letters, digits and '-', starting with a letter)");
+        }
+        return v;
+    }
+
+    private static int requiredPort(Map<String, String> values, Map<String, String> origin, String key) {
+        if (!values.containsKey(key)) {
+            throw new IllegalArgumentException("--" + key + ": missing (expected: the port your app listens on)");
+        }
+        int p = port(values, origin, key, 0);
+        if (p == 0) {
+            throw new IllegalArgumentException(origin.get(key) + ": 0 (expected: the port your app listens on, 1 to 65535)");
+        }
+        return p;
+    }
+
+    private static int port(Map<String, String> values, Map<String, String> origin, String key, int dflt) {
+        String v = values.get(key);
+        if (v == null) {
+            return dflt;
+        }
+        try {
+            int p = Integer.parseInt(v.trim());
+            if (p >= 0 && p <= 65535) {
+                return p;
+            }
+        } catch (NumberFormatException e) {
+            // fall through
+        }
+        throw new IllegalArgumentException(origin.get(key) + ": \"" + v + "\" (expected: a port from 0 to 65535)");
+    }
+
+    private static Map<String, String> labels(String text, String origin) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (text.isBlank()) {
+            return out;
+        }
+        for (String pair : text.split(",")) {
+            int eq = pair.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException(origin + ": \"" + pair + "\" (expected: key=value pairs separated by commas)");
+            }
+            out.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
+        }
+        return out;
+    }
+}

@@ -1,0 +1,285 @@
+package io.weft.sidecar.xds;
+
+import com.google.protobuf.Any;
+import com.google.rpc.Code;
+import com.google.rpc.Status;
+import io.envoyproxy.envoy.config.core.v3.Node;
+import io.envoyproxy.envoy.service.discovery.v3.AggregatedDiscoveryServiceGrpc;
+import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
+import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
+import io.grpc.ManagedChannel;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
+import io.weft.proto.MeshNames;
+import io.weft.sidecar.config.ConfigSnapshot;
+import io.weft.sidecar.config.SnapshotHolder;
+import io.weft.sidecar.model.ClusterSpec;
+import io.weft.sidecar.model.EndpointsSpec;
+import io.weft.sidecar.model.ListenerSpec;
+import io.weft.sidecar.model.RouteConfigSpec;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The sidecar's ADS client (state of the world). Subscribes to all its listeners and clusters, then
+ * to the routes and endpoints they name; validates every response, ACKs what it accepts and NACKs
+ * what it cannot honour (keeping the last good config); and whenever the accepted set is complete
+ * and consistent, compiles a new {@link ConfigSnapshot} and swaps it in.
+ *
+ * <p>If the stream breaks (control plane restarting), the proxy keeps serving its last snapshot and
+ * reconnects with exponential backoff and jitter, announcing the versions it already has.
+ */
+public final class AdsClient implements AutoCloseable {
+    private static final Logger LOG = System.getLogger(AdsClient.class.getName());
+    private static final Duration BACKOFF_BASE = Duration.ofMillis(200);
+    private static final Duration BACKOFF_MAX = Duration.ofSeconds(10);
+
+    private final ManagedChannel channel;
+    private final Node node;
+    private final SnapshotHolder holder;
+    private final XdsUpdateListener listener;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("weft-ads-reconnect").factory());
+
+    // Accepted state, guarded by lock.
+    private final Map<String, ListenerSpec> listeners = new LinkedHashMap<>();
+    private final Map<String, RouteConfigSpec> routes = new LinkedHashMap<>();
+    private final Map<String, ClusterSpec> clusters = new LinkedHashMap<>();
+    private final Map<String, EndpointsSpec> endpoints = new LinkedHashMap<>();
+    private final Map<String, String> versions = new HashMap<>();
+    private final Map<String, String> nonces = new HashMap<>();
+    private final Map<String, Set<String>> subscribed = new HashMap<>();
+    private volatile Optional<String> lastError = Optional.empty();
+    private ClientCallStreamObserver<DiscoveryRequest> requests;
+    private int failures;
+    private boolean closed;
+
+    public AdsClient(ManagedChannel channel, Node node, SnapshotHolder holder, XdsUpdateListener listener) {
+        this.channel = Objects.requireNonNull(channel, "channel");
+        this.node = Objects.requireNonNull(node, "node");
+        this.holder = Objects.requireNonNull(holder, "holder");
+        this.listener = Objects.requireNonNull(listener, "listener");
+    }
+
+    public void start() {
+        connect();
+    }
+
+    /** The last NACK reason or stream error, for the admin page. */
+    public Optional<String> lastError() {
+        return lastError;
+    }
+
+    private void connect() {
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            nonces.clear();
+            requests = (ClientCallStreamObserver<DiscoveryRequest>) AggregatedDiscoveryServiceGrpc.newStub(channel)
+                    .streamAggregatedResources(new Observer());
+            // Wildcard subscriptions first; RDS/EDS names follow from what is already accepted.
+            send(MeshNames.LISTENER_TYPE, Set.of(), true);
+            send(MeshNames.CLUSTER_TYPE, Set.of(), false);
+            if (!listeners.isEmpty()) {
+                send(MeshNames.ROUTE_TYPE, routeNames(), false);
+            }
+            if (!clusters.isEmpty()) {
+                send(MeshNames.ENDPOINT_TYPE, edsNames(), false);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Sends a request for a type: an ACK of the latest nonce with the given subscription. Caller holds the lock. */
+    private void send(String type, Set<String> names, boolean withNode) {
+        subscribed.put(type, names);
+        DiscoveryRequest.Builder req = DiscoveryRequest.newBuilder()
+                .setTypeUrl(type)
+                .setVersionInfo(versions.getOrDefault(type, ""))
+                .setResponseNonce(nonces.getOrDefault(type, ""))
+                .addAllResourceNames(names);
+        if (withNode || nonces.isEmpty()) {
+            req.setNode(node);
+        }
+        requests.onNext(req.build());
+    }
+
+    private void nack(String type, String nonce, String error) {
+        DiscoveryRequest req = DiscoveryRequest.newBuilder()
+                .setTypeUrl(type)
+                .setVersionInfo(versions.getOrDefault(type, ""))
+                .setResponseNonce(nonce)
+                .addAllResourceNames(subscribed.getOrDefault(type, Set.of()))
+                .setErrorDetail(Status.newBuilder().setCode(Code.INVALID_ARGUMENT_VALUE).setMessage(error))
+                .build();
+        requests.onNext(req);
+    }
+
+    private void onResponse(DiscoveryResponse resp) {
+        lock.lock();
+        try {
+            failures = 0;
+            String type = resp.getTypeUrl();
+            nonces.put(type, resp.getNonce());
+            try {
+                apply(type, resp.getResourcesList());
+            } catch (InvalidResourceException e) {
+                lastError = Optional.of(e.getMessage());
+                LOG.log(Level.WARNING, "NACK " + type + " version " + resp.getVersionInfo() + ": " + e.getMessage());
+                listener.rejected(type, resp.getVersionInfo(), e.getMessage());
+                nack(type, resp.getNonce(), e.getMessage());
+                return;
+            }
+            versions.put(type, resp.getVersionInfo());
+            listener.accepted(type, resp.getVersionInfo());
+            send(type, subscribed.getOrDefault(type, Set.of()), false); // ACK
+            if (type.equals(MeshNames.LISTENER_TYPE) && !routeNames().equals(subscribed.get(MeshNames.ROUTE_TYPE))) {
+                routes.keySet().retainAll(routeNames());
+                send(MeshNames.ROUTE_TYPE, routeNames(), false);
+            }
+            if (type.equals(MeshNames.CLUSTER_TYPE) && !edsNames().equals(subscribed.get(MeshNames.ENDPOINT_TYPE))) {
+                endpoints.keySet().retainAll(edsNames());
+                send(MeshNames.ENDPOINT_TYPE, edsNames(), false);
+            }
+            rebuild();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Parses every resource first; applies none if any is invalid. */
+    private void apply(String type, List<Any> resources) throws InvalidResourceException {
+        switch (type) {
+            case MeshNames.LISTENER_TYPE -> {
+                Map<String, ListenerSpec> next = new LinkedHashMap<>();
+                for (Any a : resources) {
+                    ListenerSpec l = ResourceParser.listener(a);
+                    next.put(l.name(), l);
+                }
+                listeners.clear();
+                listeners.putAll(next);
+            }
+            case MeshNames.ROUTE_TYPE -> {
+                Map<String, RouteConfigSpec> next = new LinkedHashMap<>();
+                for (Any a : resources) {
+                    RouteConfigSpec r = ResourceParser.routeConfig(a);
+                    next.put(r.name(), r);
+                }
+                routes.clear();
+                routes.putAll(next);
+            }
+            case MeshNames.CLUSTER_TYPE -> {
+                Map<String, ClusterSpec> next = new LinkedHashMap<>();
+                for (Any a : resources) {
+                    ClusterSpec c = ResourceParser.cluster(a);
+                    next.put(c.name(), c);
+                }
+                clusters.clear();
+                clusters.putAll(next);
+            }
+            case MeshNames.ENDPOINT_TYPE -> {
+                Map<String, EndpointsSpec> next = new LinkedHashMap<>();
+                for (Any a : resources) {
+                    EndpointsSpec e = ResourceParser.endpoints(a);
+                    next.put(e.clusterName(), e);
+                }
+                endpoints.clear();
+                endpoints.putAll(next);
+            }
+            default -> throw new InvalidResourceException("type_url " + type + " (expected: LDS, RDS, CDS or EDS)");
+        }
+    }
+
+    private void rebuild() {
+        List<String> missing = new ArrayList<>();
+        ConfigSnapshot.Sources src = new ConfigSnapshot.Sources(Map.copyOf(listeners), Map.copyOf(routes),
+                Map.copyOf(clusters), Map.copyOf(endpoints));
+        ConfigSnapshot.build(src, versions, missing).ifPresent(holder::swap);
+    }
+
+    private Set<String> routeNames() {
+        Set<String> out = new TreeSet<>();
+        listeners.values().forEach(l -> out.add(l.routeConfigName()));
+        return out;
+    }
+
+    private Set<String> edsNames() {
+        Set<String> out = new TreeSet<>();
+        clusters.values().forEach(c -> c.edsName().ifPresent(out::add));
+        return out;
+    }
+
+    private void onStreamEnd(Throwable t) {
+        lock.lock();
+        long delay;
+        try {
+            if (closed) {
+                return;
+            }
+            failures++;
+            long cap = Math.min(BACKOFF_MAX.toMillis(), BACKOFF_BASE.toMillis() << Math.min(failures - 1, 10));
+            delay = ThreadLocalRandom.current().nextLong(cap / 2, cap + 1); // jitter: half to full
+            String why = t == null ? "stream closed by the control plane" : t.getMessage();
+            lastError = Optional.of("control plane unreachable: " + why);
+            LOG.log(Level.INFO, "ADS stream ended (" + why + "); keeping the last config, reconnecting in " + delay + " ms");
+        } finally {
+            lock.unlock();
+        }
+        listener.disconnected(t);
+        timer.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
+    }
+
+    private final class Observer implements ClientResponseObserver<DiscoveryRequest, DiscoveryResponse> {
+        @Override
+        public void beforeStart(ClientCallStreamObserver<DiscoveryRequest> requestStream) {
+        }
+
+        @Override
+        public void onNext(DiscoveryResponse value) {
+            onResponse(value);
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            onStreamEnd(t);
+        }
+
+        @Override
+        public void onCompleted() {
+            onStreamEnd(null);
+        }
+    }
+
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            closed = true;
+            if (requests != null) {
+                requests.cancel("sidecar shutting down", null);
+            }
+        } finally {
+            lock.unlock();
+        }
+        timer.shutdownNow();
+    }
+}
