@@ -5,12 +5,16 @@ import io.helidon.http.Status;
 import io.helidon.webserver.WebServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.Proxy;
 import java.net.ProxySelector;
+import java.net.SocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
+import java.util.function.IntSupplier;
 
 /**
  * The {@code orders} example service. {@code GET /orders/{id}} looks up the order's user by calling
@@ -26,8 +30,24 @@ public final class OrdersApp {
      * @param outboundPort its sidecar's outbound port (the app's HTTP proxy)
      */
     public static WebServer start(int port, int outboundPort) {
+        return start(port, () -> outboundPort);
+    }
+
+    /**
+     * @param outboundPort read on every call, so a test can start the app before its sidecar
+     */
+    public static WebServer start(int port, IntSupplier outboundPort) {
         HttpClient http = HttpClient.newBuilder()
-                .proxy(ProxySelector.of(new InetSocketAddress("127.0.0.1", outboundPort)))
+                .proxy(new ProxySelector() {
+                    @Override
+                    public List<Proxy> select(URI uri) {
+                        return List.of(new Proxy(Proxy.Type.HTTP, new InetSocketAddress("127.0.0.1", outboundPort.getAsInt())));
+                    }
+
+                    @Override
+                    public void connectFailed(URI uri, SocketAddress sa, IOException ioe) {
+                    }
+                })
                 .connectTimeout(Duration.ofSeconds(2))
                 .build();
         return WebServer.builder()

@@ -32,7 +32,10 @@ public final class UsersApp {
                                 return;
                             }
                             res.send("{\"id\":\"" + id + "\",\"name\":\"" + name + "\",\"version\":\"" + version + "\"}");
-                        }))
+                        })
+                        .any((req, res) -> res.status(Status.NOT_FOUND_404)
+                                .header(HeaderNames.CONTENT_TYPE, "application/json")
+                                .send("{\"error\":\"not found\",\"version\":\"" + version + "\"}")))
                 .build()
                 .start();
     }

@@ -1,0 +1,135 @@
+package io.weft.examples;
+
+import io.helidon.webserver.WebServer;
+import io.weft.controlplane.ControlPlane;
+import io.weft.controlplane.ControlPlaneOptions;
+import io.weft.examples.orders.OrdersApp;
+import io.weft.examples.users.UsersApp;
+import io.weft.sidecar.Sidecar;
+import io.weft.sidecar.bootstrap.Bootstrap;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+
+/**
+ * The demo topology, in one JVM on ephemeral loopback ports: a real control plane (gRPC ADS), the
+ * users, users-v2 and orders apps each behind a real sidecar, and an edge. Every hop is a real
+ * socket. Close it to stop everything.
+ */
+public final class MeshHarness implements AutoCloseable {
+    public final Path meshDir;
+    public final ControlPlane controlPlane;
+    public final Sidecar users;
+    public final Sidecar usersV2;
+    public final Sidecar orders;
+    public final Sidecar edge;
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private MeshHarness(Path meshDir) throws Exception {
+        this.meshDir = meshDir;
+        this.controlPlane = ControlPlane.start(ControlPlaneOptions.defaults(meshDir).withPorts(0, 0));
+        closeables.add(controlPlane);
+        String cp = "127.0.0.1:" + controlPlane.xdsPort();
+        this.users = sidecar("users", app(UsersApp.start(0, "v1")), cp);
+        this.usersV2 = sidecar("users-v2", app(UsersApp.start(0, "v2")), cp);
+        AtomicInteger ordersOutbound = new AtomicInteger();
+        WebServer ordersApp = OrdersApp.start(0, ordersOutbound::get);
+        closeables.add(ordersApp::stop);
+        this.orders = sidecar("orders", ordersApp.port(), cp);
+        ordersOutbound.set(orders.outboundPort());
+        this.edge = Sidecar.start(new Bootstrap(Bootstrap.Mode.EDGE, "edge-1", "edge", "default", cp, "127.0.0.1",
+                0, 0, 0, 0, 0, Map.of()));
+        closeables.add(edge);
+        for (Sidecar s : List.of(users, usersV2, orders, edge)) {
+            if (!s.awaitReady(Duration.ofSeconds(20))) {
+                throw new IllegalStateException(s.bootstrap().nodeId() + " got no config within 20s");
+            }
+        }
+    }
+
+    /** Starts the mesh with the given YAML files written into a fresh directory. */
+    public static MeshHarness start(Path tempDir, Map<String, String> yamlFiles) throws Exception {
+        Path dir = Files.createDirectories(tempDir.resolve("mesh"));
+        for (Map.Entry<String, String> f : yamlFiles.entrySet()) {
+            Files.writeString(dir.resolve(f.getKey()), f.getValue());
+        }
+        return new MeshHarness(dir);
+    }
+
+    /** The demo's own mesh YAML, as shipped in examples/mesh. */
+    public static String demoMeshYaml() throws IOException {
+        return Files.readString(Path.of("mesh/mesh.yaml"));
+    }
+
+    private int app(WebServer app) {
+        closeables.add(app::stop);
+        return app.port();
+    }
+
+    private Sidecar sidecar(String service, int appPort, String cp) {
+        Sidecar s = Sidecar.start(new Bootstrap(Bootstrap.Mode.SIDECAR, service + "-1", service, "default", cp, "127.0.0.1",
+                0, 0, appPort, 0, 0, Map.of()));
+        closeables.add(s);
+        return s;
+    }
+
+    public HttpResponse<String> get(String url, String... headers) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10));
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A GET through a sidecar's outbound port with {@code Host: host}, as an app would call {@code http://host/path}. */
+    public HttpResponse<String> viaOutbound(Sidecar from, String host, String path) throws IOException, InterruptedException {
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", from.outboundPort())) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            return RawResponse.read(s.getInputStream());
+        }
+    }
+
+    /** Polls until the predicate holds or the deadline passes; returns the last response. */
+    public static <T> T await(Duration deadline, Check<T> call, Predicate<T> done) throws Exception {
+        Instant end = Instant.now().plus(deadline);
+        T last = call.get();
+        while (!done.test(last) && Instant.now().isBefore(end)) {
+            Thread.sleep(50);
+            last = call.get();
+        }
+        return last;
+    }
+
+    @FunctionalInterface
+    public interface Check<T> {
+        T get() throws Exception;
+    }
+
+    @Override
+    public void close() {
+        List<AutoCloseable> reversed = new ArrayList<>(closeables);
+        Collections.reverse(reversed);
+        for (AutoCloseable c : reversed) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                // keep closing the rest
+            }
+        }
+    }
+}
