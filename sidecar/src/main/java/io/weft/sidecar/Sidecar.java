@@ -6,7 +6,6 @@ import io.envoyproxy.envoy.config.core.v3.Node;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.helidon.http.encoding.ContentEncodingContext;
-import io.helidon.webclient.api.WebClient;
 import io.helidon.webserver.WebServer;
 import io.weft.proto.MeshNames;
 import io.weft.sidecar.bootstrap.Bootstrap;
@@ -19,6 +18,7 @@ import io.weft.sidecar.listener.AccessLog;
 import io.weft.sidecar.listener.AdminService;
 import io.weft.sidecar.listener.ProxyHandler;
 import io.weft.sidecar.upstream.Forwarder;
+import io.weft.sidecar.upstream.client.Http1Client;
 import io.weft.sidecar.xds.AdsClient;
 import io.weft.sidecar.xds.XdsUpdateListener;
 import java.time.Clock;
@@ -41,22 +41,16 @@ public final class Sidecar implements AutoCloseable {
     private final SnapshotHolder snapshots = new SnapshotHolder();
     private final SharedResources shared = new SharedResources();
     private final WebServer server;
-    private final WebClient client;
+    private final Http1Client http1 = new Http1Client();
     private final ManagedChannel channel;
     private final AdsClient ads;
     private final AdminService admin;
 
     private Sidecar(Bootstrap bootstrap, FilterRegistry filters, Clock clock) {
         this.bootstrap = bootstrap;
-        this.client = WebClient.builder()
-                .followRedirects(false)
-                .contentEncoding(ContentEncodingContext.builder().contentEncodingsDiscoverServices(false).build())
-                .connectTimeout(Duration.ofSeconds(2))
-                .shareConnectionCache(false)
-                .build();
         AdsClient[] adsRef = new AdsClient[1];
         this.admin = new AdminService(bootstrap, snapshots, () -> adsRef[0] == null ? java.util.Optional.empty() : adsRef[0].lastError());
-        Forwarder forwarder = new Forwarder(client);
+        Forwarder forwarder = new Forwarder(http1);
         AccessLog log = AccessLog.flagged();
         ContentEncodingContext identity = ContentEncodingContext.builder().contentEncodingsDiscoverServices(false).build();
         io.helidon.webserver.WebServerConfig.Builder b = WebServer.builder()
@@ -160,7 +154,7 @@ public final class Sidecar implements AutoCloseable {
         ads.close();
         channel.shutdownNow();
         server.stop();
-        client.closeResource();
+        http1.close();
         shared.close();
     }
 }

@@ -84,12 +84,17 @@ public final class ProxyHandler implements Handler {
         return new UUID((r.nextLong() & ~0xF000L) | 0x4000L, (r.nextLong() & 0x3FFFFFFFFFFFFFFFL) | Long.MIN_VALUE).toString();
     }
 
-    /** The request's headers less hop-by-hop ones and Host, plus x-forwarded-* and the request id. */
+    /**
+     * The request's fields less hop-by-hop ones, Host, framing (the upstream client frames the body
+     * itself) and Expect (100-continue is answered hop by hop), plus x-forwarded-* and the request id.
+     */
     private static WritableHeaders<?> upstreamHeaders(ServerRequest req, String authority, String requestId) {
         Headers in = req.headers();
+        String connection = HopByHop.connectionOptions(in);
         WritableHeaders<?> h = WritableHeaders.create();
         for (Header header : in) {
-            if (!HopByHop.drop(header, in) && !header.headerName().equals(HeaderNames.HOST)) {
+            String n = header.headerName().lowerCase();
+            if (!HopByHop.drop(header, connection) && !n.equals("host") && !n.equals("content-length") && !n.equals("expect")) {
                 h.add(header);
             }
         }
