@@ -68,7 +68,7 @@ public final class Forwarder {
             return;
         }
         try (up) {
-            ResponseRelay.relay(up, ex.response(), req.method().equals("HEAD"));
+            ResponseRelay.relay(up, ex.response(), req.method().equals("HEAD"), trailersAccepted(ex));
         } catch (IOException | UncheckedIOException e) {
             // The response has started; all a proxy can do is cut the connection so the caller sees it.
             up.abort();
@@ -101,6 +101,11 @@ public final class Forwarder {
             case RESET -> ex.respond(Status.SERVICE_UNAVAILABLE_503, ResponseFlag.UR, e.getMessage());
             case PROTOCOL_ERROR -> ex.respond(Status.BAD_GATEWAY_502, ResponseFlag.UR, e.getMessage());
         }
+    }
+
+    private static boolean trailersAccepted(Exchange ex) {
+        return !ex.request().prologue().protocolVersion().equals("1.1")
+                || ex.header(HeaderNames.TE).map(v -> v.toLowerCase(java.util.Locale.ROOT).contains("trailers")).orElse(false);
     }
 
     static boolean isGrpc(Exchange ex) {

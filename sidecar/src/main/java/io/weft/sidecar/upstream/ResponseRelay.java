@@ -26,7 +26,11 @@ final class ResponseRelay {
     private ResponseRelay() {
     }
 
-    static void relay(UpstreamResponse up, ServerResponse res, boolean headRequest) throws IOException {
+    /**
+     * @param headRequest      the request was HEAD: no body follows
+     * @param trailersAccepted the downstream can receive trailer fields (HTTP/2, or HTTP/1.1 with {@code TE: trailers})
+     */
+    static void relay(UpstreamResponse up, ServerResponse res, boolean headRequest, boolean trailersAccepted) throws IOException {
         ResponseHead head = up.head();
         res.status(Status.create(head.status()));
         copyFields(head, res.headers());
@@ -59,7 +63,9 @@ final class ResponseRelay {
                     os.flush(); // stream as it arrives (server-sent events, gRPC streams)
                 }
             }
-            up.trailers().ifPresent(t -> copyTrailers(t, res.trailers()));
+            if (trailersAccepted || res.headers().contains(HeaderNames.TRAILER)) {
+                up.trailers().ifPresent(t -> copyTrailers(t, res.trailers()));
+            }
         }
     }
 

@@ -68,8 +68,9 @@ final class Http1Body extends InputStream {
                     }
                     remaining = chunkSize();
                     if (remaining == 0) {
-                        trailers = new ResponseHead(0);
-                        c.fields(trailers, 0);
+                        ResponseHead t = new ResponseHead(0);
+                        c.fields(t, 0);
+                        trailers = t.size() == 0 ? null : t;
                         done = true;
                         return -1;
                     }
