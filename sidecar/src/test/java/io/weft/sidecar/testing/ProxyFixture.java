@@ -55,10 +55,11 @@ public final class ProxyFixture implements AutoCloseable {
                 Xds.edsCluster(name).build(), Xds.endpoints(name, ports));
     }
 
-    /** Waits until a GET to {@code host} is answered by an upstream (no proxy-made answer). */
+    /** Waits until a GET to {@code host} is routed to an endpoint (not refused for lack of config, route or endpoints). */
     public ProxyFixture awaitRouted(String host) throws Exception {
-        RawHttp.Response r = await(host, "/", x -> x.flags().isEmpty() || x.flags().equals("-"));
-        if (!r.flags().isEmpty()) {
+        java.util.Set<String> unrouted = java.util.Set.of("NCF", "NR", "NC", "UH");
+        RawHttp.Response r = await(host, "/", x -> !unrouted.contains(x.flags()));
+        if (unrouted.contains(r.flags())) {
             throw new IllegalStateException("sidecar did not route " + host + " within 10s: " + r);
         }
         return this;

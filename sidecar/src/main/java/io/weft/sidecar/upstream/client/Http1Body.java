@@ -30,6 +30,10 @@ final class Http1Body extends InputStream {
         }
     }
 
+    boolean chunked() {
+        return framing == Framing.CHUNKED;
+    }
+
     /** Whether the whole body has been read. */
     boolean done() {
         return done;
