@@ -18,6 +18,8 @@ import io.weft.sidecar.listener.AccessLog;
 import io.weft.sidecar.listener.AdminService;
 import io.weft.sidecar.listener.ProxyHandler;
 import io.weft.sidecar.upstream.Forwarder;
+import io.weft.sidecar.upstream.Ticker;
+import io.weft.sidecar.upstream.UpstreamRegistry;
 import io.weft.sidecar.upstream.client.Http1Client;
 import io.weft.sidecar.upstream.client.Http2Upstream;
 import io.weft.sidecar.upstream.grpc.GrpcForwarder;
@@ -46,6 +48,8 @@ public final class Sidecar implements AutoCloseable {
     private final Http1Client http1 = new Http1Client();
     private final Http2Upstream http2 = new Http2Upstream();
     private final GrpcForwarder grpc = new GrpcForwarder();
+    private final Forwarder forwarder;
+    private final UpstreamRegistry upstreams;
     private final ManagedChannel channel;
     private final AdsClient ads;
     private final AdminService admin;
@@ -54,7 +58,8 @@ public final class Sidecar implements AutoCloseable {
         this.bootstrap = bootstrap;
         AdsClient[] adsRef = new AdsClient[1];
         this.admin = new AdminService(bootstrap, snapshots, () -> adsRef[0] == null ? java.util.Optional.empty() : adsRef[0].lastError());
-        Forwarder forwarder = new Forwarder(http1, http2, grpc);
+        this.forwarder = new Forwarder(http1, http2, grpc);
+        this.upstreams = new UpstreamRegistry(Ticker.system(), bootstrap.labels().getOrDefault("zone", ""), http1);
         AccessLog log = AccessLog.flagged();
         ContentEncodingContext identity = ContentEncodingContext.builder().contentEncodingsDiscoverServices(false).build();
         io.helidon.webserver.WebServerConfig.Builder b = WebServer.builder()
@@ -65,12 +70,12 @@ public final class Sidecar implements AutoCloseable {
                 .routing(r -> r.register("/", admin));
         if (bootstrap.mode() == Bootstrap.Mode.SIDECAR) {
             b.putSocket(INBOUND, s -> s.host("0.0.0.0").port(bootstrap.inboundPort()).contentEncoding(identity)
-                    .routing(r -> r.any(new ProxyHandler(MeshNames.INBOUND_LISTENER, snapshots, forwarder, log))));
+                    .routing(r -> r.any(new ProxyHandler(MeshNames.INBOUND_LISTENER, snapshots, log))));
             b.putSocket(OUTBOUND, s -> s.host("127.0.0.1").port(bootstrap.outboundPort()).contentEncoding(identity)
-                    .routing(r -> r.any(new ProxyHandler(MeshNames.OUTBOUND_LISTENER, snapshots, forwarder, log))));
+                    .routing(r -> r.any(new ProxyHandler(MeshNames.OUTBOUND_LISTENER, snapshots, log))));
         } else {
             b.putSocket(EDGE, s -> s.host("0.0.0.0").port(bootstrap.edgePort()).contentEncoding(identity)
-                    .routing(r -> r.any(new ProxyHandler(MeshNames.EDGE_LISTENER, snapshots, forwarder, log))));
+                    .routing(r -> r.any(new ProxyHandler(MeshNames.EDGE_LISTENER, snapshots, log))));
         }
         this.server = b.build().start();
         this.channel = NettyChannelBuilder.forTarget(bootstrap.controlPlane())
@@ -78,7 +83,7 @@ public final class Sidecar implements AutoCloseable {
                 .keepAliveTime(30, TimeUnit.SECONDS)
                 .build();
         FilterContext filterContext = new FilterContext(clock, shared, bootstrap.nodeId(), bootstrap.service(), "", "");
-        this.ads = new AdsClient(channel, node(), new SnapshotCompiler(filters, filterContext, snapshots),
+        this.ads = new AdsClient(channel, node(), new SnapshotCompiler(filters, filterContext, upstreams, forwarder, snapshots),
                 new XdsUpdateListener() { });
         adsRef[0] = ads;
         ads.start();
@@ -158,6 +163,7 @@ public final class Sidecar implements AutoCloseable {
         ads.close();
         channel.shutdownNow();
         server.stop();
+        upstreams.close();
         http1.close();
         http2.close();
         grpc.close();

@@ -83,7 +83,7 @@ public final class AdminService implements HttpService {
     private void clusters(ServerRequest req, ServerResponse res) {
         Map<String, Object> out = new TreeMap<>();
         snapshots.current().map(ConfigSnapshot::clusters).orElse(Map.of()).forEach((name, c) ->
-                out.put(name, Map.of("lbPolicy", c.spec().lbPolicy(), "endpoints", c.endpoints())));
+                out.put(name, Map.of("lbPolicy", c.spec().lb().policy(), "endpoints", c.endpoints())));
         json(res, out);
     }
 

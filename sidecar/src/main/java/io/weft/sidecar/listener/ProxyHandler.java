@@ -16,7 +16,6 @@ import io.weft.sidecar.filter.ResponseFlag;
 import io.weft.sidecar.route.RequestView;
 import io.weft.sidecar.route.Route;
 import io.weft.sidecar.route.RouteTable;
-import io.weft.sidecar.upstream.Forwarder;
 import io.weft.sidecar.upstream.HopByHop;
 import java.util.Objects;
 import java.util.Optional;
@@ -36,13 +35,11 @@ public final class ProxyHandler implements Handler {
 
     private final String listenerName;
     private final SnapshotHolder snapshots;
-    private final Forwarder forwarder;
     private final AccessLog accessLog;
 
-    public ProxyHandler(String listenerName, SnapshotHolder snapshots, Forwarder forwarder, AccessLog accessLog) {
+    public ProxyHandler(String listenerName, SnapshotHolder snapshots, AccessLog accessLog) {
         this.listenerName = Objects.requireNonNull(listenerName, "listenerName");
         this.snapshots = Objects.requireNonNull(snapshots, "snapshots");
-        this.forwarder = Objects.requireNonNull(forwarder, "forwarder");
         this.accessLog = Objects.requireNonNull(accessLog, "accessLog");
     }
 
@@ -65,9 +62,7 @@ public final class ProxyHandler implements Handler {
             } else if (route.isEmpty()) {
                 ex.respond(Status.NOT_FOUND_404, ResponseFlag.NR, "no route for " + target.authority() + target.path());
             } else {
-                Route r = route.get();
-                ConfigSnapshot s = snap.get();
-                ex.run(r.filters(), e -> forwarder.forward(e, r, s));
+                ex.run(route.get().filters(), route.get().action());
             }
         } finally {
             accessLog.log(ex);
@@ -121,6 +116,11 @@ public final class ProxyHandler implements Handler {
         @Override
         public String header(String lowerCaseName) {
             return req.headers().first(HeaderNames.create(lowerCaseName)).orElse(null);
+        }
+
+        @Override
+        public String queryParam(String name) {
+            return req.query().first(name).orElse(null);
         }
     }
 }
