@@ -124,11 +124,22 @@ final class ForwardAction implements Terminal {
         long deadline = timeoutNanos > 0 ? ex.startNanos() + timeoutNanos : 0;
         long hash = hash(ex);
         mirror(ex, req);
+        CircuitBreaker cb = cs.breaker();
+        if (!cb.tryAcquirePermission()) {
+            cs.overflows.increment();
+            ex.upstream(cluster.name(), "", 0);
+            ex.respond(Status.SERVICE_UNAVAILABLE_503, ResponseFlag.UO, "circuit breaker open for cluster " + cluster.name()
+                    + " (too many recent requests failed to connect or got 502/503/504)");
+            return;
+        }
+        long start = System.nanoTime();
         boolean h2 = Forwarder.useHttp2(ex, cluster.spec().protocol());
         Attempt a = clients.attempt(cluster, req, h2, hash, null, deadline, perTry(), 1);
-        if (retryer.isPresent() && mayRetry(ex, req)) {
+        boolean safe = mayRetry(ex, req);
+        if (retryer.isPresent() && req.body().replayable()) {
             Retry.Context<Attempt> ctx = retryer.get().context();
-            while (a.matches(retry.get()) && !a.deadlinePassed(deadline) && cs.tryRetry()) {
+            // a connect failure means nothing was sent: safe to retry whatever the method
+            while ((safe || a.connectFailure()) && a.matches(retry.get()) && !a.deadlinePassed(deadline) && cs.tryRetry()) {
                 boolean again;
                 try {
                     again = ctx.onResult(a); // discards the failed attempt and sleeps the back-off when it says yes
@@ -149,6 +160,7 @@ final class ForwardAction implements Terminal {
             }
             ctx.onComplete();
         }
+        Forwarder.recordOutcome(cb, a, start);
         ex.upstream(cluster.name(), a.endpoint() == null ? "" : a.endpoint().authority(), a.number());
         clients.finish(ex, a, req);
     }
@@ -157,11 +169,8 @@ final class ForwardAction implements Terminal {
         return retry.flatMap(RetryPolicySpec::perTryTimeout).map(Duration::toNanos).orElse(0L);
     }
 
-    /** Retries only requests the upstream cannot have half-acted on, or that the policy explicitly allows. */
+    /** Retries after an answer only idempotent requests, or those the policy explicitly allows. */
     private boolean mayRetry(Exchange ex, UpstreamRequest req) {
-        if (!req.body().replayable()) {
-            return false;
-        }
         if (IDEMPOTENT.contains(ex.method())) {
             return true;
         }
@@ -225,8 +234,15 @@ final class ForwardAction implements Terminal {
 
     /** One attempt's outcome: a response head (body still on the wire) or a failure before one. */
     record Attempt(io.weft.sidecar.upstream.client.UpstreamResponse response, UpstreamException failure,
-                   EndpointState endpoint, ResponseFlag localFlag, String localDetail, int number, long endNanos,
-                   Runnable release, CircuitBreaker breaker) {
+                   EndpointState endpoint, ResponseFlag localFlag, String localDetail, int number, Runnable release) {
+        int status() {
+            return response.status();
+        }
+
+        boolean connectFailure() {
+            return failure != null && failure.kind() == UpstreamException.Kind.CONNECT_FAILURE;
+        }
+
         boolean matches(RetryPolicySpec p) {
             Set<RetryPolicySpec.Condition> c = p.conditions();
             if (localFlag != null) {

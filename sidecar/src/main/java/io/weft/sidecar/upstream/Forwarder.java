@@ -65,11 +65,6 @@ public final class Forwarder {
             return local(ResponseFlag.UH, noHealthy(c), number);
         }
         EndpointState e = pick.get();
-        CircuitBreaker cb = cs.breaker();
-        if (!cb.tryAcquirePermission()) {
-            cs.overflows.increment();
-            return local(ResponseFlag.UO, "circuit breaker open for cluster " + c.name(), number);
-        }
         e.inflight.incrementAndGet();
         AtomicBoolean released = new AtomicBoolean();
         Runnable release = () -> {
@@ -84,25 +79,34 @@ public final class Forwarder {
             UpstreamResponse r = h2 ? http2.send(e.address(), req, false, deadline)
                     : http1.send(e.address(), req, (int) c.spec().connectTimeout().toMillis(), deadline);
             long latency = System.nanoTime() - start;
-            OutlierDetector.Outcome o = OutlierDetector.classify(r.status());
-            if (o == OutlierDetector.Outcome.GATEWAY_ERROR) {
-                cb.onError(latency, TimeUnit.NANOSECONDS, GATEWAY_ERROR);
-            } else {
-                cb.onSuccess(latency, TimeUnit.NANOSECONDS);
-            }
-            cs.recordAttempt(e, o, latency);
-            return new ForwardAction.Attempt(r, null, e, null, null, number, System.nanoTime(), release, cb);
+            cs.recordAttempt(e, OutlierDetector.classify(r.status()), latency);
+            return new ForwardAction.Attempt(r, null, e, null, null, number, release);
         } catch (UpstreamException ue) {
-            long latency = System.nanoTime() - start;
-            cb.onError(latency, TimeUnit.NANOSECONDS, ue);
-            cs.recordAttempt(e, OutlierDetector.Outcome.LOCAL_FAILURE, latency);
+            cs.recordAttempt(e, OutlierDetector.Outcome.LOCAL_FAILURE, System.nanoTime() - start);
             release.run();
-            return new ForwardAction.Attempt(null, ue, e, null, null, number, System.nanoTime(), release, cb);
+            return new ForwardAction.Attempt(null, ue, e, null, null, number, release);
         }
     }
 
-    private static ForwardAction.Attempt local(ResponseFlag flag, String detail, int number) {
-        return new ForwardAction.Attempt(null, null, null, flag, detail, number, System.nanoTime(), () -> { }, null);
+    static ForwardAction.Attempt local(ResponseFlag flag, String detail, int number) {
+        return new ForwardAction.Attempt(null, null, null, flag, detail, number, () -> { });
+    }
+
+    /**
+     * Records a request's final outcome (after retries) with the cluster's circuit breaker: connect
+     * failures, resets, timeouts and 502/503/504 count against it.
+     */
+    static void recordOutcome(CircuitBreaker cb, ForwardAction.Attempt a, long startNanos) {
+        long d = System.nanoTime() - startNanos;
+        if (a.failure() != null) {
+            cb.onError(d, TimeUnit.NANOSECONDS, a.failure());
+        } else if (a.response() != null && OutlierDetector.classify(a.status()) == OutlierDetector.Outcome.GATEWAY_ERROR) {
+            cb.onError(d, TimeUnit.NANOSECONDS, GATEWAY_ERROR);
+        } else if (a.response() != null) {
+            cb.onSuccess(d, TimeUnit.NANOSECONDS);
+        } else {
+            cb.releasePermission(); // refused locally (no healthy endpoint): says nothing about the upstream
+        }
     }
 
     private static String noHealthy(UpstreamCluster c) {
