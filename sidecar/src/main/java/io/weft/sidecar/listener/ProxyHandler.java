@@ -36,11 +36,21 @@ public final class ProxyHandler implements Handler {
     private final String listenerName;
     private final SnapshotHolder snapshots;
     private final AccessLog accessLog;
+    private final ListenerStats stats;
+    private final Drain drain;
+    private final boolean inbound;
 
-    public ProxyHandler(String listenerName, SnapshotHolder snapshots, AccessLog accessLog) {
+    /**
+     * @param inbound whether this listener takes traffic for the local app (drained first on shutdown)
+     */
+    public ProxyHandler(String listenerName, SnapshotHolder snapshots, AccessLog accessLog, ListenerStats stats, Drain drain,
+                        boolean inbound) {
         this.listenerName = Objects.requireNonNull(listenerName, "listenerName");
         this.snapshots = Objects.requireNonNull(snapshots, "snapshots");
         this.accessLog = Objects.requireNonNull(accessLog, "accessLog");
+        this.stats = Objects.requireNonNull(stats, "stats");
+        this.drain = Objects.requireNonNull(drain, "drain");
+        this.inbound = inbound;
     }
 
     @Override
@@ -54,8 +64,14 @@ public final class ProxyHandler implements Handler {
         String id = requestId(req);
         Exchange ex = new Exchange(req, res, listenerName, route.map(Route::name).orElse(""), target.authority(),
                 target.path(), rawQuery, id, upstreamHeaders(req, target.authority(), id), start);
+        drain.enter(inbound);
         try {
-            if (snap.isEmpty()) {
+            if (inbound && drain.draining()) {
+                res.header(HeaderNames.CONNECTION, "close"); // callers move their connections elsewhere
+            }
+            if (inbound && drain.inboundClosed()) {
+                ex.respond(Status.SERVICE_UNAVAILABLE_503, ResponseFlag.DR, "this proxy is shutting down");
+            } else if (snap.isEmpty()) {
                 ex.respond(Status.SERVICE_UNAVAILABLE_503, ResponseFlag.NCF, "proxy has no configuration yet");
             } else if (table.isEmpty()) {
                 ex.respond(Status.NOT_FOUND_404, ResponseFlag.NR, "listener " + listenerName + " is not configured");
@@ -65,6 +81,8 @@ public final class ProxyHandler implements Handler {
                 ex.run(route.get().filters(), route.get().action());
             }
         } finally {
+            drain.exit(inbound);
+            stats.record(ex);
             accessLog.log(ex);
         }
     }

@@ -160,6 +160,16 @@ final class ForwardAction implements Terminal {
             }
             ctx.onComplete();
         }
+        // Without a retry policy, a connect failure is still tried elsewhere: nothing was sent, and it is
+        // what a caller sees while an endpoint restarts and the control plane has not yet said so.
+        for (int extra = 0; retryer.isEmpty() && extra < 2 && a.connectFailure() && req.body().replayable()
+                && !a.deadlinePassed(deadline) && cs.tryRetry(); extra++) {
+            try {
+                a = clients.attempt(cluster, req, h2, hash, a.endpoint(), deadline, perTry(), a.number() + 1);
+            } finally {
+                cs.retryDone();
+            }
+        }
         Forwarder.recordOutcome(cb, a, start);
         ex.upstream(cluster.name(), a.endpoint() == null ? "" : a.endpoint().authority(), a.number());
         clients.finish(ex, a, req);
