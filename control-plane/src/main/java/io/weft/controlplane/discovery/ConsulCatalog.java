@@ -48,7 +48,10 @@ public final class ConsulCatalog implements EndpointSource {
     /** Watches exactly these services from now on (the mesh config's services); others are dropped. */
     public void watch(Set<String> services) {
         for (String s : services) {
-            watches.computeIfAbsent(s, name -> Thread.ofVirtual().name("weft-consul-" + name).start(() -> follow(name)));
+            Thread t = Thread.ofVirtual().name("weft-consul-" + s).unstarted(() -> follow(s));
+            if (watches.putIfAbsent(s, t) == null) {
+                t.start(); // started only once registered: the loop runs while it is the service's watch
+            }
         }
         for (String s : List.copyOf(watches.keySet())) {
             if (!services.contains(s)) {
