@@ -18,7 +18,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /** A bare ADS client for protocol tests: send requests by hand, take responses with a deadline. */
-final class AdsTestClient<Q, R> implements AutoCloseable {
+public final class AdsTestClient<Q, R> implements AutoCloseable {
     private final LinkedBlockingQueue<R> responses = new LinkedBlockingQueue<>();
     private final StreamObserver<Q> requests;
     volatile Throwable error;
@@ -41,16 +41,16 @@ final class AdsTestClient<Q, R> implements AutoCloseable {
         });
     }
 
-    static AdsTestClient<DiscoveryRequest, DiscoveryResponse> sotw(ManagedChannel channel) {
+    public static AdsTestClient<DiscoveryRequest, DiscoveryResponse> sotw(ManagedChannel channel) {
         return new AdsTestClient<>(AggregatedDiscoveryServiceGrpc.newStub(channel)::streamAggregatedResources);
     }
 
-    static AdsTestClient<DeltaDiscoveryRequest, DeltaDiscoveryResponse> delta(ManagedChannel channel) {
+    public static AdsTestClient<DeltaDiscoveryRequest, DeltaDiscoveryResponse> delta(ManagedChannel channel) {
         return new AdsTestClient<>(AggregatedDiscoveryServiceGrpc.newStub(channel)::deltaAggregatedResources);
     }
 
     /** A Weft sidecar's node, announcing its service and ports. */
-    static Node sidecar(String id, String service, int inboundPort) {
+    public static Node sidecar(String id, String service, int inboundPort) {
         Struct md = Struct.newBuilder()
                 .putFields(MeshNames.META_MODE, Value.newBuilder().setStringValue("sidecar").build())
                 .putFields(MeshNames.META_SERVICE, Value.newBuilder().setStringValue(service).build())
@@ -62,20 +62,20 @@ final class AdsTestClient<Q, R> implements AutoCloseable {
         return Node.newBuilder().setId(id).setMetadata(md).build();
     }
 
-    void send(Q request) {
+    public void send(Q request) {
         requests.onNext(request);
     }
 
-    R take() throws InterruptedException {
+    public R take() throws InterruptedException {
         return next(Duration.ofSeconds(10)).orElseThrow(() -> new AssertionError("no response within 10s; error: " + error));
     }
 
     /** The next response, or empty when none arrives within {@code wait} (for "nothing is sent" checks). */
-    Optional<R> next(Duration wait) throws InterruptedException {
+    public Optional<R> next(Duration wait) throws InterruptedException {
         return Optional.ofNullable(responses.poll(wait.toMillis(), TimeUnit.MILLISECONDS));
     }
 
-    static DiscoveryRequest request(Node node, String type, String version, String nonce, String... names) {
+    public static DiscoveryRequest request(Node node, String type, String version, String nonce, String... names) {
         DiscoveryRequest.Builder b = DiscoveryRequest.newBuilder().setTypeUrl(type).setVersionInfo(version)
                 .setResponseNonce(nonce).addAllResourceNames(java.util.List.of(names));
         if (node != null) {
@@ -84,7 +84,7 @@ final class AdsTestClient<Q, R> implements AutoCloseable {
         return b.build();
     }
 
-    static DiscoveryRequest ack(DiscoveryResponse r, String... names) {
+    public static DiscoveryRequest ack(DiscoveryResponse r, String... names) {
         return request(null, r.getTypeUrl(), r.getVersionInfo(), r.getNonce(), names);
     }
 
