@@ -74,17 +74,17 @@ public final class XdsServer {
     public void update(MeshState state, String cause) {
         MeshView next = new MeshView(state);
         view = next;
-        Map<AdsStreamBase, Set<String>> pushed = new HashMap<>();
+        RolloutTracker.Rollout rollout = rollouts.begin(state.version(), cause);
         for (AdsStreamBase s : streams) {
             try {
-                pushed.put(s, s.push(next));
+                s.push(next, types -> rollouts.target(rollout, s, types));
             } catch (RuntimeException e) {
                 // An inconsistent translation for this node: it keeps its previous resources.
                 LOG.log(System.Logger.Level.ERROR, "not pushing mesh version " + state.version() + " to "
                         + s.node().id() + ": " + e.getMessage());
             }
         }
-        rollouts.started(state.version(), cause, pushed);
+        rollouts.pushed(rollout);
     }
 
     /** Whether proxies that reconnect with endpoints keep them for now (see the constructor). */
@@ -108,7 +108,7 @@ public final class XdsServer {
         }
         MeshView current = view;
         for (AdsStreamBase s : streams) {
-            s.push(current);
+            s.push(current, types -> { });
         }
         return false;
     }
