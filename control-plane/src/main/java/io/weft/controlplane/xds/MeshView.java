@@ -66,6 +66,9 @@ final class MeshView {
     /** The named resources that exist, from the node's own first, then the mesh-wide ones. */
     ResourceSet named(ProxyNode node, String typeUrl, Collection<String> names) {
         ResourceSet own = nodeView(node).wildcard(typeUrl);
+        if (names.size() == own.resources().size() && own.resources().keySet().containsAll(names)) {
+            return own; // a sidecar names exactly its own routes / endpoints: no new set, no new hash
+        }
         List<XdsResource> out = new ArrayList<>(names.size());
         for (String name : names) {
             XdsResource r = own.resources().get(name);
