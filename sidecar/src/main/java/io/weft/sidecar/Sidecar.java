@@ -19,6 +19,8 @@ import io.weft.sidecar.listener.AdminService;
 import io.weft.sidecar.listener.ProxyHandler;
 import io.weft.sidecar.upstream.Forwarder;
 import io.weft.sidecar.upstream.client.Http1Client;
+import io.weft.sidecar.upstream.client.Http2Upstream;
+import io.weft.sidecar.upstream.grpc.GrpcForwarder;
 import io.weft.sidecar.xds.AdsClient;
 import io.weft.sidecar.xds.XdsUpdateListener;
 import java.time.Clock;
@@ -42,6 +44,8 @@ public final class Sidecar implements AutoCloseable {
     private final SharedResources shared = new SharedResources();
     private final WebServer server;
     private final Http1Client http1 = new Http1Client();
+    private final Http2Upstream http2 = new Http2Upstream();
+    private final GrpcForwarder grpc = new GrpcForwarder();
     private final ManagedChannel channel;
     private final AdsClient ads;
     private final AdminService admin;
@@ -50,7 +54,7 @@ public final class Sidecar implements AutoCloseable {
         this.bootstrap = bootstrap;
         AdsClient[] adsRef = new AdsClient[1];
         this.admin = new AdminService(bootstrap, snapshots, () -> adsRef[0] == null ? java.util.Optional.empty() : adsRef[0].lastError());
-        Forwarder forwarder = new Forwarder(http1);
+        Forwarder forwarder = new Forwarder(http1, http2, grpc);
         AccessLog log = AccessLog.flagged();
         ContentEncodingContext identity = ContentEncodingContext.builder().contentEncodingsDiscoverServices(false).build();
         io.helidon.webserver.WebServerConfig.Builder b = WebServer.builder()
@@ -155,6 +159,8 @@ public final class Sidecar implements AutoCloseable {
         channel.shutdownNow();
         server.stop();
         http1.close();
+        http2.close();
+        grpc.close();
         shared.close();
     }
 }
