@@ -9,15 +9,12 @@ import io.weft.controlplane.model.RouteSpec;
 import io.weft.controlplane.model.ServiceSpec;
 import io.weft.controlplane.model.VirtualHostSpec;
 import io.weft.controlplane.model.WeightedTarget;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Stream;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -38,26 +35,7 @@ public final class MeshConfigLoader {
 
     /** Loads every {@code *.yaml}/{@code *.yml} file of a directory, or a single file. */
     public static MeshConfig load(Path path) {
-        List<Path> files;
-        if (Files.isDirectory(path)) {
-            try (Stream<Path> s = Files.list(path)) {
-                files = s.filter(p -> p.getFileName().toString().matches(".*\\.ya?ml"))
-                        .filter(Files::isRegularFile).sorted().toList();
-            } catch (IOException e) {
-                throw new ConfigException(path + ": cannot list directory (" + e.getMessage() + ")");
-            }
-        } else {
-            files = List.of(path);
-        }
-        Map<String, String> texts = new LinkedHashMap<>();
-        for (Path f : files) {
-            try {
-                texts.put(f.getFileName().toString(), Files.readString(f));
-            } catch (IOException e) {
-                throw new ConfigException(f + ": cannot read (" + e.getMessage() + ")");
-            }
-        }
-        return parse(texts);
+        return parse(new DirectoryStore(path).read());
     }
 
     /** Parses and validates documents given as file name → YAML text, merged in the given order. */
