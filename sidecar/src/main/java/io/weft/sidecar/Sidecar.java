@@ -11,6 +11,10 @@ import io.helidon.webserver.WebServer;
 import io.weft.proto.MeshNames;
 import io.weft.sidecar.bootstrap.Bootstrap;
 import io.weft.sidecar.config.SnapshotHolder;
+import io.weft.sidecar.edge.EdgeHandler;
+import io.weft.sidecar.edge.EdgeRuntime;
+import io.weft.sidecar.edge.ProblemDirectHandler;
+import io.weft.sidecar.filter.cache.ResponseCaches;
 import io.weft.sidecar.listener.AdminService;
 import io.weft.sidecar.listener.ProxyHandler;
 import io.weft.sidecar.xds.AdsClient;
@@ -37,6 +41,7 @@ public final class Sidecar implements AutoCloseable {
     private final ManagedChannel channel;
     private final AdsClient ads;
     private final AdminService admin;
+    private final EdgeRuntime edgeRuntime = EdgeRuntime.create(java.time.Clock.systemUTC());
 
     private Sidecar(Bootstrap bootstrap) {
         this.bootstrap = bootstrap;
@@ -54,15 +59,22 @@ public final class Sidecar implements AutoCloseable {
                 .port(bootstrap.adminPort())
                 .contentEncoding(identity)
                 .shutdownHook(false)
-                .routing(r -> r.register("/", admin));
+                .routing(r -> {
+                    r.register("/", admin);
+                    if (bootstrap.mode() == Bootstrap.Mode.EDGE) {
+                        r.post("/edge/cache/purge", this::purge);
+                    }
+                });
         if (bootstrap.mode() == Bootstrap.Mode.SIDECAR) {
             b.putSocket(INBOUND, s -> s.host("0.0.0.0").port(bootstrap.inboundPort()).contentEncoding(identity)
                     .routing(r -> r.any(new ProxyHandler(MeshNames.INBOUND_LISTENER, snapshots, client))));
             b.putSocket(OUTBOUND, s -> s.host("127.0.0.1").port(bootstrap.outboundPort()).contentEncoding(identity)
                     .routing(r -> r.any(new ProxyHandler(MeshNames.OUTBOUND_LISTENER, snapshots, client))));
         } else {
+            EdgeHandler edge = new EdgeHandler(snapshots, client, edgeRuntime);
             b.putSocket(EDGE, s -> s.host("0.0.0.0").port(bootstrap.edgePort()).contentEncoding(identity)
-                    .routing(r -> r.any(new ProxyHandler(MeshNames.EDGE_LISTENER, snapshots, client))));
+                    .directHandlers(ProblemDirectHandler.all())
+                    .routing(r -> r.any(edge)));
         }
         this.server = b.build().start();
         this.channel = NettyChannelBuilder.forTarget(bootstrap.controlPlane())
@@ -101,6 +113,12 @@ public final class Sidecar implements AutoCloseable {
 
     public Bootstrap bootstrap() {
         return bootstrap;
+    }
+
+    /** Admin: {@code POST /edge/cache/purge[?route=R][&prefix=/path]} drops cached edge responses. */
+    private void purge(io.helidon.webserver.http.ServerRequest req, io.helidon.webserver.http.ServerResponse res) {
+        long n = ResponseCaches.of(edgeRuntime).purge(req.query().first("route").orElse(""), req.query().first("prefix").orElse(""));
+        res.header(io.helidon.http.HeaderNames.CONTENT_TYPE, "application/json").send("{\"purged\":" + n + "}\n");
     }
 
     private Node node() {
@@ -143,5 +161,6 @@ public final class Sidecar implements AutoCloseable {
         channel.shutdownNow();
         server.stop();
         client.closeResource();
+        edgeRuntime.close();
     }
 }

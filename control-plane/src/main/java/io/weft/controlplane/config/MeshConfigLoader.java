@@ -36,6 +36,8 @@ public final class MeshConfigLoader {
     private static final Set<String> SERVICE_KEYS = Set.of("namespace", "labels", "dependsOn");
     private static final Set<String> VHOST_KEYS = Set.of("name", "domains", "routes");
     private static final Set<String> ROUTE_KEYS = Set.of("name", "match", "to", "split", "timeout", "prefixRewrite");
+    private static final Set<String> EDGE_ROUTE_KEYS = java.util.stream.Stream.concat(ROUTE_KEYS.stream(),
+            EdgeFiltersReader.ROUTE_KEYS.stream()).collect(java.util.stream.Collectors.toUnmodifiableSet());
     private static final Set<String> MATCH_KEYS = Set.of("prefix", "path", "regex", "method", "headers");
     private static final Set<String> HEADER_KEYS = Set.of("name", "exact", "regex");
     private static final Set<String> SPLIT_KEYS = Set.of("to", "weight");
@@ -104,6 +106,7 @@ public final class MeshConfigLoader {
         private final Map<String, YamlNode> vhostNodes = new LinkedHashMap<>();
         private final List<VirtualHostSpec> edgeHosts = new ArrayList<>();
         private final List<YamlNode> edgeNodes = new ArrayList<>();
+        private final EdgeFiltersReader edgeFilters = new EdgeFiltersReader();
 
         void read(YamlNode root) {
             if (root.isMissing()) {
@@ -134,7 +137,7 @@ public final class MeshConfigLoader {
                 serviceNodes.put(name, node);
             }
             for (YamlNode vh : root.get("virtualHosts").list()) {
-                VirtualHostSpec spec = virtualHost(vh);
+                VirtualHostSpec spec = virtualHost(vh, false);
                 if (vhosts.containsKey(spec.name())) {
                     throw vh.get("name").error("virtual host \"" + spec.name() + "\" declared again (first in "
                             + vhostNodes.get(spec.name()).file() + ")", "unique virtual host names");
@@ -143,14 +146,15 @@ public final class MeshConfigLoader {
                 vhostNodes.put(spec.name(), vh);
             }
             YamlNode edge = root.get("edge");
-            edge.allowKeys(Set.of("virtualHosts"));
+            edge.allowKeys(EdgeFiltersReader.EDGE_KEYS);
+            edgeFilters.readEdge(edge);
             for (YamlNode vh : edge.get("virtualHosts").list()) {
-                edgeHosts.add(virtualHost(vh));
+                edgeHosts.add(virtualHost(vh, true));
                 edgeNodes.add(vh);
             }
         }
 
-        private VirtualHostSpec virtualHost(YamlNode vh) {
+        private VirtualHostSpec virtualHost(YamlNode vh, boolean edge) {
             vh.allowKeys(VHOST_KEYS);
             String name = vh.get("name").name();
             List<String> domains = vh.get("domains").isMissing() ? List.of(name) : vh.get("domains").stringList();
@@ -169,13 +173,13 @@ public final class MeshConfigLoader {
             }
             List<RouteSpec> routes = new ArrayList<>();
             for (int i = 0; i < routeNodes.size(); i++) {
-                routes.add(route(routeNodes.get(i), name + "-" + i));
+                routes.add(route(routeNodes.get(i), name + "-" + i, edge));
             }
             return new VirtualHostSpec(name, domains, routes);
         }
 
-        private RouteSpec route(YamlNode r, String defaultName) {
-            r.allowKeys(ROUTE_KEYS);
+        private RouteSpec route(YamlNode r, String defaultName, boolean edge) {
+            r.allowKeys(edge ? EDGE_ROUTE_KEYS : ROUTE_KEYS);
             String name = r.get("name").optString().orElse(defaultName);
             RouteMatch match = match(r.get("match"));
             YamlNode to = r.get("to");
@@ -278,6 +282,7 @@ public final class MeshConfigLoader {
             vhosts.forEach((name, vh) -> checkTargets(vh, vhostNodes.get(name)));
             for (int i = 0; i < edgeHosts.size(); i++) {
                 checkTargets(edgeHosts.get(i), edgeNodes.get(i));
+                edgeHosts.set(i, withEdgeFilters(edgeHosts.get(i), edgeNodes.get(i)));
             }
             Map<String, VirtualHostSpec> all = new LinkedHashMap<>(vhosts);
             for (ServiceSpec s : services.values()) {
@@ -291,6 +296,16 @@ public final class MeshConfigLoader {
             }
             checkUniqueDomains(all);
             return new MeshConfig(trustDomain, services, all, edgeHosts);
+        }
+
+        /** Attaches each edge route's filter configs, resolved now that every file's edge declarations are read. */
+        private VirtualHostSpec withEdgeFilters(VirtualHostSpec vh, YamlNode node) {
+            List<YamlNode> routeNodes = node.get("routes").list();
+            List<RouteSpec> routes = new ArrayList<>();
+            for (int i = 0; i < vh.routes().size(); i++) {
+                routes.add(vh.routes().get(i).withFilters(edgeFilters.route(routeNodes.get(i))));
+            }
+            return new VirtualHostSpec(vh.name(), vh.domains(), routes);
         }
 
         private void checkTargets(VirtualHostSpec vh, YamlNode node) {

@@ -1,7 +1,10 @@
 package io.weft.controlplane.model;
 
+import com.google.protobuf.Message;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -13,14 +16,26 @@ import java.util.Optional;
  * @param targets       where it goes, with weights (one target for a plain route)
  * @param timeout       the whole request's deadline, if any
  * @param prefixRewrite replaces the matched path prefix, if set
+ * @param filters       edge filter configs by filter name ({@code weft.v1} messages), in chain order;
+ *                      carried in {@code Route.typed_per_filter_config}
  */
 public record RouteSpec(String name, RouteMatch match, List<WeightedTarget> targets,
-                        Optional<Duration> timeout, Optional<String> prefixRewrite) {
+                        Optional<Duration> timeout, Optional<String> prefixRewrite, Map<String, Message> filters) {
     public RouteSpec {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(match, "match");
         targets = List.copyOf(targets);
         Objects.requireNonNull(timeout, "timeout");
         Objects.requireNonNull(prefixRewrite, "prefixRewrite");
+        filters = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(filters));
+    }
+
+    public RouteSpec(String name, RouteMatch match, List<WeightedTarget> targets,
+                     Optional<Duration> timeout, Optional<String> prefixRewrite) {
+        this(name, match, targets, timeout, prefixRewrite, Map.of());
+    }
+
+    public RouteSpec withFilters(Map<String, Message> newFilters) {
+        return new RouteSpec(name, match, targets, timeout, prefixRewrite, newFilters);
     }
 }

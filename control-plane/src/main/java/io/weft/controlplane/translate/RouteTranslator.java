@@ -150,7 +150,14 @@ public final class RouteTranslator {
         }
         spec.timeout().ifPresent(t -> action.setTimeout(Durations.fromMillis(t.toMillis())));
         spec.prefixRewrite().ifPresent(action::setPrefixRewrite);
-        return Route.newBuilder().setName(spec.name()).setMatch(m).setRoute(action).build();
+        Route.Builder route = Route.newBuilder().setName(spec.name()).setMatch(m).setRoute(action);
+        if (!spec.filters().isEmpty()) {
+            // A route with edge policy matches case-insensitively, so /ADMIN cannot slip past /admin/.
+            m.setCaseSensitive(com.google.protobuf.BoolValue.of(false));
+            route.setMatch(m);
+            spec.filters().forEach((name, cfg) -> route.putTypedPerFilterConfig(name, com.google.protobuf.Any.pack(cfg)));
+        }
+        return route.build();
     }
 
     static List<String> names(List<RouteConfiguration> rcs) {

@@ -7,7 +7,7 @@ import java.util.Locale;
 import java.util.Set;
 
 /** The hop-by-hop headers of RFC 9110 §7.6.1 that a proxy must not forward. */
-final class HopByHop {
+public final class HopByHop {
     private static final Set<String> ALWAYS = Set.of("connection", "keep-alive", "proxy-connection",
             "proxy-authenticate", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade");
 
@@ -18,7 +18,7 @@ final class HopByHop {
      * Whether a header must be dropped: it is hop-by-hop by definition, or the message's
      * {@code Connection} header names it.
      */
-    static boolean drop(Header h, Headers all) {
+    public static boolean drop(Header h, Headers all) {
         String name = h.headerName().lowerCase();
         if (ALWAYS.contains(name)) {
             return true;

@@ -1,5 +1,6 @@
 package io.weft.sidecar.route;
 
+import io.weft.sidecar.model.EdgeFilterConfig;
 import io.weft.sidecar.model.HeaderSpec;
 import io.weft.sidecar.model.PathSpec;
 import io.weft.sidecar.model.RouteSpec;
@@ -25,6 +26,7 @@ public final class Route {
     private final int[] cumulativeWeights;
     private final Optional<Duration> timeout;
     private final Optional<String> prefixRewrite;
+    private final List<EdgeFilterConfig> edgeFilters;
 
     private Route(RouteSpec spec) {
         this.name = spec.name();
@@ -41,6 +43,7 @@ public final class Route {
         }
         this.timeout = spec.timeout();
         this.prefixRewrite = spec.prefixRewrite();
+        this.edgeFilters = spec.edgeFilters();
     }
 
     static Route compile(RouteSpec spec) {
@@ -55,6 +58,11 @@ public final class Route {
         return timeout;
     }
 
+    /** The edge filter configs of this route, in chain order; empty off the edge. */
+    public List<EdgeFilterConfig> edgeFilters() {
+        return edgeFilters;
+    }
+
     /** Every cluster this route may send to. */
     public List<String> clusters() {
         return List.of(clusters);
@@ -63,8 +71,7 @@ public final class Route {
     boolean matches(RequestView req) {
         String p = req.path();
         boolean pathOk = switch (path.kind()) {
-            case PREFIX -> path.caseSensitive() ? p.startsWith(path.value())
-                    : p.regionMatches(true, 0, path.value(), 0, path.value().length());
+            case PREFIX -> prefixMatches(p);
             case EXACT -> path.caseSensitive() ? p.equals(path.value()) : p.equalsIgnoreCase(path.value());
             case REGEX -> pathRegex.matcher(p).matches();
         };
@@ -77,6 +84,20 @@ public final class Route {
             }
         }
         return true;
+    }
+
+    /**
+     * Prefix match; a prefix ending in {@code /} also matches the path without that slash, so
+     * {@code /admin} cannot avoid the route for {@code /admin/}.
+     */
+    private boolean prefixMatches(String p) {
+        String v = path.value();
+        boolean cs = path.caseSensitive();
+        if (cs ? p.startsWith(v) : p.regionMatches(true, 0, v, 0, v.length())) {
+            return true;
+        }
+        int bare = v.length() - 1;
+        return bare > 0 && v.charAt(bare) == '/' && p.length() == bare && p.regionMatches(!cs, 0, v, 0, bare);
     }
 
     /** Picks a destination cluster by weight. */
@@ -98,7 +119,10 @@ public final class Route {
         if (prefixRewrite.isEmpty() || path.kind() != PathSpec.Kind.PREFIX) {
             return pathAndQuery;
         }
-        String rest = pathAndQuery.substring(path.value().length());
+        String rest = pathAndQuery.substring(Math.min(path.value().length(), pathAndQuery.length()));
+        if (pathAndQuery.length() < path.value().length() || pathAndQuery.charAt(path.value().length() - 1) == '?') {
+            rest = pathAndQuery.substring(path.value().length() - 1); // the bare form of a "/"-terminated prefix
+        }
         String prefix = prefixRewrite.get();
         if (prefix.endsWith("/") && rest.startsWith("/")) {
             rest = rest.substring(1);

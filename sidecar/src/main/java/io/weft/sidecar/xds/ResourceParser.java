@@ -142,7 +142,8 @@ public final class ResourceParser {
             timeout = t.isZero() ? Optional.empty() : Optional.of(t);
         }
         Optional<String> rewrite = a.getPrefixRewrite().isEmpty() ? Optional.empty() : Optional.of(a.getPrefixRewrite());
-        return new RouteSpec(r.getName(), path, headers, clusters, timeout, rewrite);
+        return new RouteSpec(r.getName(), path, headers, clusters, timeout, rewrite,
+                EdgeFilterParser.parse(r.getTypedPerFilterConfigMap(), where + ".typed_per_filter_config"));
     }
 
     private static HeaderSpec header(HeaderMatcher h, String where) throws InvalidResourceException {
