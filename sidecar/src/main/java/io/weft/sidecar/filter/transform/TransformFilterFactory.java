@@ -5,7 +5,8 @@ import io.weft.sidecar.edge.EdgeFilter;
 
 /** Builds a route's transformation filter; regexes and JSON edits are compiled here, once. */
 public final class TransformFilterFactory {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final ObjectMapper MAPPER = new ObjectMapper()
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private TransformFilterFactory() {
     }
