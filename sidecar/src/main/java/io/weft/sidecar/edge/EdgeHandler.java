@@ -12,8 +12,8 @@ import io.helidon.webserver.http.ServerResponse;
 import io.weft.proto.MeshNames;
 import io.weft.sidecar.config.ConfigSnapshot;
 import io.weft.sidecar.config.SnapshotHolder;
-import io.weft.sidecar.listener.HopByHop;
-import io.weft.sidecar.listener.ResponseFlags;
+import io.weft.sidecar.upstream.HopByHop;
+import io.weft.sidecar.filter.ResponseFlag;
 import io.weft.sidecar.model.ListenerSpec;
 import io.weft.sidecar.model.RouteConfigSpec;
 import io.weft.sidecar.route.RequestView;
@@ -76,11 +76,11 @@ public final class EdgeHandler implements Handler {
     private EdgeResponse exchange(ServerRequest req) {
         Optional<ConfigSnapshot> snap = snapshots.current();
         if (snap.isEmpty()) {
-            return UpstreamCall.local(503, ResponseFlags.NCF, "the edge has no configuration yet");
+            return UpstreamCall.local(503, ResponseFlag.NCF, "the edge has no configuration yet");
         }
         Optional<RouteTable> table = snap.get().listener(MeshNames.EDGE_LISTENER);
         if (table.isEmpty()) {
-            return UpstreamCall.local(404, ResponseFlags.NR, "listener " + MeshNames.EDGE_LISTENER + " is not configured");
+            return UpstreamCall.local(404, ResponseFlag.NR, "listener " + MeshNames.EDGE_LISTENER + " is not configured");
         }
         Compiled c = compiled(snap.get());
         String path = PathNormalizer.normalize(req.path().rawPath());
@@ -88,7 +88,7 @@ public final class EdgeHandler implements Handler {
         String method = req.prologue().method().text();
         Optional<Route> route = table.get().match(authority, new View(method, path, req));
         if (route.isEmpty()) {
-            return UpstreamCall.local(404, ResponseFlags.NR, "no route for " + authority + path);
+            return UpstreamCall.local(404, ResponseFlag.NR, "no route for " + authority + path);
         }
         EdgeRequest er = EdgeRequest.create(method, authority, route.get().rewrite(path), req.query().rawValue(),
                 headers(req, c.trusted()), req.content().hasEntity() ? req.content().inputStream() : null,
@@ -125,8 +125,9 @@ public final class EdgeHandler implements Handler {
     private static WritableHeaders<?> headers(ServerRequest req, Set<HeaderName> trusted) {
         var in = req.headers();
         WritableHeaders<?> h = WritableHeaders.create();
+        String options = HopByHop.connectionOptions(in);
         for (Header header : in) {
-            if (!HopByHop.drop(header, in) && !trusted.contains(header.headerName())) {
+            if (!HopByHop.drop(header, options) && !trusted.contains(header.headerName())) {
                 h.add(header);
             }
         }

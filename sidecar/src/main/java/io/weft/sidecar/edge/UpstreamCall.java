@@ -8,8 +8,8 @@ import io.helidon.webclient.api.HttpClientRequest;
 import io.helidon.webclient.api.HttpClientResponse;
 import io.helidon.webclient.api.WebClient;
 import io.weft.sidecar.config.ConfigSnapshot;
-import io.weft.sidecar.listener.HopByHop;
-import io.weft.sidecar.listener.ResponseFlags;
+import io.weft.sidecar.upstream.HopByHop;
+import io.weft.sidecar.filter.ResponseFlag;
 import io.weft.sidecar.model.EndpointSpec;
 import io.weft.sidecar.route.Route;
 import io.weft.sidecar.upstream.UpstreamCluster;
@@ -40,11 +40,11 @@ final class UpstreamCall implements EdgeFilter.Chain {
         String clusterName = route.pickCluster();
         Optional<UpstreamCluster> cluster = snapshot.cluster(clusterName);
         if (cluster.isEmpty()) {
-            return local(503, ResponseFlags.NC, "cluster " + clusterName + " not found");
+            return local(503, ResponseFlag.NC, "cluster " + clusterName + " not found");
         }
         Optional<EndpointSpec> ep = cluster.get().pick();
         if (ep.isEmpty()) {
-            return local(503, ResponseFlags.UH, "no healthy upstream in " + clusterName);
+            return local(503, ResponseFlag.UH, "no healthy upstream in " + clusterName);
         }
         String target = req.path() + (req.rawQuery().isEmpty() ? "" : "?" + req.rawQuery());
         HttpClientRequest out = client.method(Method.create(req.method()))
@@ -75,8 +75,9 @@ final class UpstreamCall implements EdgeFilter.Chain {
             return failed(e);
         }
         WritableHeaders<?> headers = WritableHeaders.create();
+        String options = HopByHop.connectionOptions(upstream.headers());
         for (Header h : upstream.headers()) {
-            if (!HopByHop.drop(h, upstream.headers())) {
+            if (!HopByHop.drop(h, options)) {
                 headers.add(h);
             }
         }
@@ -90,20 +91,20 @@ final class UpstreamCall implements EdgeFilter.Chain {
                 return p.toResponse();
             }
             if (cause instanceof SocketTimeoutException) {
-                return local(504, ResponseFlags.UT, "upstream request timeout");
+                return local(504, ResponseFlag.UT, "upstream request timeout");
             }
             if (cause instanceof ConnectException) {
                 break;
             }
             cause = cause.getCause();
         }
-        return local(503, ResponseFlags.UF, "upstream connect error: " + (cause == null ? e.getMessage() : cause.getMessage()));
+        return local(503, ResponseFlag.UF, "upstream connect error: " + (cause == null ? e.getMessage() : cause.getMessage()));
     }
 
-    static EdgeResponse local(int status, ResponseFlags flag, String detail) {
+    static EdgeResponse local(int status, ResponseFlag flag, String detail) {
         EdgeResponse r = Problem.response(status, status == 504 ? "Gateway Timeout"
                 : status == 404 ? "Not Found" : "Service Unavailable", detail);
-        r.headers().set(HeaderNames.create(ResponseFlags.HEADER), flag.name());
+        r.headers().set(HeaderNames.create(ResponseFlag.HEADER), flag.name());
         return r;
     }
 }

@@ -1,9 +1,10 @@
 package io.weft.sidecar.route;
 
-import io.weft.sidecar.model.EdgeFilterConfig;
+import io.weft.sidecar.filter.Filters;
 import io.weft.sidecar.model.HeaderSpec;
 import io.weft.sidecar.model.PathSpec;
 import io.weft.sidecar.model.RouteSpec;
+import io.weft.sidecar.model.VirtualHostSpec;
 import io.weft.sidecar.model.WeightedCluster;
 import java.time.Duration;
 import java.util.List;
@@ -26,10 +27,12 @@ public final class Route {
     private final int[] cumulativeWeights;
     private final Optional<Duration> timeout;
     private final Optional<String> prefixRewrite;
-    private final List<EdgeFilterConfig> edgeFilters;
+    private final Filters filters;
+    private final List<io.weft.sidecar.model.EdgeFilterConfig> edgeFilters;
 
-    private Route(RouteSpec spec) {
+    private Route(RouteSpec spec, Filters filters) {
         this.name = spec.name();
+        this.filters = filters;
         this.path = spec.path();
         this.pathRegex = spec.path().kind() == PathSpec.Kind.REGEX
                 ? Pattern.compile(spec.path().value(), spec.path().caseSensitive() ? 0 : Pattern.CASE_INSENSITIVE) : null;
@@ -46,21 +49,26 @@ public final class Route {
         this.edgeFilters = spec.edgeFilters();
     }
 
-    static Route compile(RouteSpec spec) {
-        return new Route(spec);
+    static Route compile(VirtualHostSpec host, RouteSpec spec, ChainCompiler chains) {
+        return new Route(spec, chains.compile(host, spec));
     }
 
     public String name() {
         return name;
     }
 
-    public Optional<Duration> timeout() {
-        return timeout;
+    /** This route's filter chain, compiled. */
+    public Filters filters() {
+        return filters;
     }
 
-    /** The edge filter configs of this route, in chain order; empty off the edge. */
-    public List<EdgeFilterConfig> edgeFilters() {
+    /** The edge gateway's filter configs of this route, in chain order; empty off the edge. */
+    public List<io.weft.sidecar.model.EdgeFilterConfig> edgeFilters() {
         return edgeFilters;
+    }
+
+    public Optional<Duration> timeout() {
+        return timeout;
     }
 
     /** Every cluster this route may send to. */
@@ -84,20 +92,6 @@ public final class Route {
             }
         }
         return true;
-    }
-
-    /**
-     * Prefix match; a prefix ending in {@code /} also matches the path without that slash, so
-     * {@code /admin} cannot avoid the route for {@code /admin/}.
-     */
-    private boolean prefixMatches(String p) {
-        String v = path.value();
-        boolean cs = path.caseSensitive();
-        if (cs ? p.startsWith(v) : p.regionMatches(true, 0, v, 0, v.length())) {
-            return true;
-        }
-        int bare = v.length() - 1;
-        return bare > 0 && v.charAt(bare) == '/' && p.length() == bare && p.regionMatches(!cs, 0, v, 0, bare);
     }
 
     /** Picks a destination cluster by weight. */
@@ -158,5 +152,19 @@ public final class Route {
             String v = req.header(name);
             return (v != null && valueTest.test(v)) != invert;
         };
+    }
+
+    /**
+     * Prefix match; a prefix ending in {@code /} also matches the path without that slash, so
+     * {@code /admin} cannot avoid the route for {@code /admin/}.
+     */
+    private boolean prefixMatches(String p) {
+        String v = path.value();
+        boolean cs = path.caseSensitive();
+        if (cs ? p.startsWith(v) : p.regionMatches(true, 0, v, 0, v.length())) {
+            return true;
+        }
+        int bare = v.length() - 1;
+        return bare > 0 && v.charAt(bare) == '/' && p.length() == bare && p.regionMatches(!cs, 0, v, 0, bare);
     }
 }
