@@ -3,7 +3,10 @@ package io.weft.controlplane;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.helidon.webserver.WebServer;
+import io.weft.controlplane.admin.AdminAccess;
 import io.weft.controlplane.admin.AdminApi;
+import io.weft.controlplane.admin.AdminGuard;
+import io.weft.controlplane.admin.ui.Dashboard;
 import io.weft.controlplane.config.ConfigWatcher;
 import io.weft.controlplane.discovery.SelfRegistry;
 import io.weft.controlplane.model.MeshConfig;
@@ -31,6 +34,7 @@ public final class ControlPlane implements AutoCloseable {
     private final ConfigWatcher watcher;
     private final Server grpc;
     private final WebServer admin;
+    private final AdminAccess adminAccess;
 
     private ControlPlane(ControlPlaneOptions options) throws IOException {
         List<XdsListener> listeners = new CopyOnWriteArrayList<>();
@@ -76,10 +80,15 @@ public final class ControlPlane implements AutoCloseable {
                 .permitKeepAliveWithoutCalls(true)
                 .build()
                 .start();
+        this.adminAccess = AdminAccess.forBinding(options.host(), options.adminToken());
         this.admin = WebServer.builder()
                 .host(options.host())
                 .port(options.adminPort())
-                .routing(r -> r.register("/api/v1", new AdminApi(xds, watcher::lastError)))
+                .routing(r -> r.addFilter(new AdminGuard(adminAccess))
+                        .register("/api/v1", new AdminApi(xds, watcher::lastError))
+                        .register("/ui", new Dashboard(adminAccess))
+                        .get("/", (req, res) -> res.status(io.helidon.http.Status.SEE_OTHER_303)
+                                .header(io.helidon.http.HeaderNames.LOCATION, "/ui/").send()))
                 .build()
                 .start();
     }
@@ -102,6 +111,11 @@ public final class ControlPlane implements AutoCloseable {
 
     public int adminPort() {
         return admin.port();
+    }
+
+    /** Who may use the admin port; holds the token when one is required (generated or configured). */
+    public AdminAccess adminAccess() {
+        return adminAccess;
     }
 
     public XdsServer xds() {
