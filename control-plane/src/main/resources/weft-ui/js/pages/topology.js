@@ -98,7 +98,7 @@ function draw(model) {
     'aria-label': 'Mesh topology: services and the calls between them', class: 'topology'});
   svg.append(s('defs', {}, ['nodata', 'ok', 'warn', 'bad'].map(c =>
     s('marker', {id: `arrow-${c}`, viewBox: '0 0 10 10', refX: 10, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse'},
-      s('path', {d: 'M 0 0 L 10 5 L 0 10 z', class: `arrow ${c}`}))))));
+      s('path', {d: 'M 0 0 L 10 5 L 0 10 z', class: `arrow ${c}`})))));
   for (const e of model.edges) {
     const a = pos.get(e.from), b = pos.get(e.to);
     if (!a || !b) continue;
@@ -108,10 +108,10 @@ function draw(model) {
       : `M ${x1} ${y1} C ${x1 + 80} ${y1 + 80}, ${x2 - 80} ${y2 + 80}, ${x2} ${y2}`;
     const cls = errorClass(e.metrics);
     const mx = (x1 + x2) / 2, my = (y1 + y2) / 2;
-    svg.append(s('g', {class: `edge ${cls}${e.declared ? '' : ' undeclared'}`, 'data-from': e.from, 'data-to': e.to},
+    svg.append(s('g', {class: `call ${cls}${e.declared ? '' : ' undeclared'}`, 'data-from': e.from, 'data-to': e.to},
       s('title', {}, `${e.from} → ${e.to}: ${edgeLabel(e)}${mtlsText(e) ? ', ' + mtlsText(e) : ''}`),
       s('path', {d, 'marker-end': `url(#arrow-${cls})`}),
-      e.metrics ? s('text', {x: mx, y: my - 6, class: 'edge-label'}, edgeLabel(e)) : null,
+      e.metrics ? s('text', {x: mx, y: my - 6, class: 'call-label'}, edgeLabel(e)) : null,
       lockGlyph(e, mx, my + 4)));
   }
   for (const n of model.nodes) {
