@@ -71,8 +71,9 @@ final class MeshPipeline implements AutoCloseable {
             s.endpoints().forEach((svc, list) -> endpoints.merge(svc, list,
                     (a, b) -> java.util.stream.Stream.concat(a.stream(), b.stream()).toList()));
         }
+        MeshConfig cfg = config;
         MeshState current = xds.state();
-        MeshState next = MeshState.of(version + 1, config, endpoints);
+        MeshState next = MeshState.of(version + 1, cfg, endpoints);
         if (next.config().equals(current.config()) && next.endpoints().equals(current.endpoints())) {
             return; // nothing changed; keep the version
         }

@@ -71,8 +71,8 @@ final class MeshView {
                 yield config.service(service).map(s -> XdsResource.of(name, ListenerTranslator.api(name, service)));
             }
             case MeshNames.ROUTE_TYPE -> RouteTranslator.forService(name, config).map(r -> XdsResource.of(name, r));
-            case MeshNames.CLUSTER_TYPE -> ClusterTranslator.forService(name, config).map(c -> XdsResource.of(name, c));
-            case MeshNames.ENDPOINT_TYPE -> EndpointTranslator.forService(name, state).map(c -> XdsResource.of(name, c));
+            case MeshNames.CLUSTER_TYPE -> ClusterTranslator.forName(name, config).map(c -> XdsResource.of(name, c));
+            case MeshNames.ENDPOINT_TYPE -> EndpointTranslator.forName(name, state).map(c -> XdsResource.of(name, c));
             default -> Optional.empty();
         };
     }

@@ -33,7 +33,7 @@ final class NodeView {
         for (var c : ClusterTranslator.forNode(node, state.config())) {
             clusters.add(XdsResource.of(c.getName(), c));
             if (c.hasEdsClusterConfig()) {
-                EndpointTranslator.forService(c.getName(), state)
+                EndpointTranslator.forName(c.getName(), state)
                         .ifPresent(cla -> endpoints.add(XdsResource.of(cla.getClusterName(), cla)));
             }
         }
