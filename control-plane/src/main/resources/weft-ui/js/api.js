@@ -17,7 +17,10 @@ async function call(method, path, body) {
   const init = {method, headers, credentials: 'same-origin', cache: 'no-store'};
   if (method !== 'GET') {
     headers['X-Weft-Csrf'] = csrfToken();
-    if (body !== undefined) {
+    if (typeof body === 'string') {
+      headers['Content-Type'] = 'application/yaml';
+      init.body = body;
+    } else if (body !== undefined) {
       headers['Content-Type'] = 'application/json';
       init.body = JSON.stringify(body);
     }
@@ -45,10 +48,11 @@ async function call(method, path, body) {
   if ((res.status === 404 || res.status === 405) && !(data && data.error)) {
     return {ok: false, missing: true, status: res.status, path: `${method} ${BASE + path}`};
   }
-  const message = data && (data.error || (data.errors && data.errors.map(e => e.message || e).join('\n')))
-    || `${method} ${BASE + path}: HTTP ${res.status}`;
+  const message = (data && data.error) || `${method} ${BASE + path}: HTTP ${res.status}`;
   return {ok: false, status: res.status, message, data};
 }
 
 export const get = (path) => call('GET', path);
+/** A string body goes as YAML text, anything else as JSON. */
 export const post = (path, body) => call('POST', path, body);
+export const put = (path, body) => call('PUT', path, body);

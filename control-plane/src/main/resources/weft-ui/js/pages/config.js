@@ -1,30 +1,33 @@
-// The current mesh config, and a change to it: validate (the API's own messages, inline), dry run
-// (which proxies would change), apply. The page never validates by itself: every verdict is the API's.
-import {get, post} from '../api.js';
+// The current mesh config, and a change to one of its files: validate (the API's own message,
+// inline), dry run (which proxies would change, and how), apply. The page never judges a config
+// itself: every verdict is the admin API's.
+import {get, post, put} from '../api.js';
 import {h, replace} from '../dom.js';
-import {section, unavailable} from '../ui.js';
+import {section, unavailable, typeShort} from '../ui.js';
 
 export default {
   title: 'Config',
   mount(root) {
     const refused = h('div', {id: 'refused'});
     const current = h('div', {id: 'current-config'});
+    const names = h('datalist', {id: 'config-files'});
+    const fileName = h('input', {id: 'config-file', value: 'mesh.yaml', size: 24, list: 'config-files',
+      'aria-describedby': 'editor-help', onchange: () => load(fileName.value.trim())});
     const editor = h('textarea', {id: 'config-editor', rows: 22, spellcheck: 'false', 'aria-describedby': 'editor-help',
-      oninput: () => { dryRunOf = null; applyBtn.disabled = true; }});
-    const fileName = h('input', {id: 'config-file', value: 'mesh.yaml', size: 24, 'aria-describedby': 'editor-help'});
+      oninput: () => offerApply(false)});
     const result = h('div', {id: 'config-result', 'aria-live': 'polite'});
     const applyBtn = h('button', {type: 'button', id: 'apply', disabled: true, onclick: () => run('apply')}, 'Apply');
-    let loaded = false;
-    let dryRunOf = null; // the text the last successful dry run was for; apply is offered only for it
+    let files = null; // name → text, as the API last reported
 
     replace(root,
       refused,
       h('h2', {}, 'Current config'), current,
-      h('h2', {}, 'Change it'),
-      h('p', {id: 'editor-help', class: 'muted'}, 'Edit or paste a mesh YAML file. Validate checks it with the control ',
-        'plane\'s own rules; Dry run shows which proxies would change; Apply is offered after a dry run of the same text.'),
+      h('h2', {}, 'Change a file'),
+      h('p', {id: 'editor-help', class: 'muted'}, 'Edit a file of the mesh config, or paste a new one. Validate checks it ',
+        'with the control plane\'s own rules; Dry run shows which proxies would change; Apply is offered after a ',
+        'successful dry run of the same text.'),
       h('form', {class: 'editor', onsubmit: e => { e.preventDefault(); run('validate'); }},
-        h('label', {for: 'config-file'}, 'File'), fileName,
+        h('label', {for: 'config-file'}, 'File'), h('span', {}, fileName, names),
         h('label', {for: 'config-editor', class: 'visually-hidden'}, 'YAML'), editor,
         h('div', {class: 'buttons'},
           h('button', {type: 'submit', id: 'validate'}, 'Validate'),
@@ -32,70 +35,87 @@ export default {
           applyBtn)),
       result);
 
+    function offerApply(yes) {
+      applyBtn.disabled = !yes;
+    }
+
+    function load(name) {
+      if (files && name in files) editor.value = files[name];
+      offerApply(false);
+    }
+
     async function run(action) {
-      const text = editor.value;
-      const body = {files: [{name: fileName.value.trim() || 'mesh.yaml', text}]};
+      const name = fileName.value.trim();
+      if (!/^[A-Za-z0-9._-]+\.ya?ml$/.test(name)) {
+        replace(result, h('p', {class: 'notice error', role: 'alert', id: 'config-errors'},
+          `File: "${name}" (expected: a name such as mesh.yaml, letters, digits, '.', '_' or '-', ending in .yaml or .yml)`));
+        return;
+      }
+      const file = encodeURIComponent(name);
       replace(result, h('p', {class: 'muted'}, `${action}…`));
-      const res = await post(`/config/${action}`, body);
+      const res = action === 'validate' ? await post(`/config/validate?file=${file}`, editor.value)
+        : action === 'dry-run' ? await post(`/config/diff?file=${file}`, editor.value)
+          : await put(`/config/files/${file}?author=dashboard`, editor.value);
       if (res.missing) {
-        replace(result, unavailable(res, action === 'apply' ? 'Applying a change' : action === 'dry-run' ? 'A dry run' : 'Validation'));
+        replace(result, unavailable(res, {validate: 'Validation', 'dry-run': 'A dry run', apply: 'Applying a change'}[action]));
         return;
       }
       if (!res.ok) {
-        dryRunOf = null;
-        applyBtn.disabled = true;
-        replace(result, errors(res, editor));
+        offerApply(false);
+        replace(result, errors(res.message, editor));
         return;
       }
       if (action === 'validate') {
-        replace(result, h('p', {class: 'notice ok', role: 'status'}, 'Valid: the control plane would accept this config.'));
+        replace(result, h('p', {class: 'notice ok', role: 'status', id: 'valid'}, `Valid: the control plane would accept ${name}.`));
       } else if (action === 'dry-run') {
-        dryRunOf = text;
-        applyBtn.disabled = false;
+        offerApply(true);
         replace(result, dryRun(res.data));
       } else {
-        dryRunOf = null;
-        applyBtn.disabled = true;
-        loaded = false;
-        replace(result, h('p', {class: 'notice ok', role: 'status', id: 'applied'},
-          `Applied as mesh version ${res.data.version}. `, h('a', {href: '#/rollouts'}, 'Follow it on Rollouts.')));
+        offerApply(false);
+        files = null;
+        replace(result, h('p', {class: 'notice ok', role: 'status', id: 'applied', 'data-version': res.data.meshVersion},
+          `Applied: ${name} is now mesh version ${res.data.meshVersion}. `, h('a', {href: '#/rollouts'}, 'Follow it on Rollouts.')));
       }
     }
 
     return {
       async update() {
         const [cfg, mesh] = await Promise.all([get('/config'), get('/mesh')]);
-        replace(refused, mesh.ok && mesh.data.lastConfigError
+        const err = (mesh.ok && mesh.data.lastConfigError) || (cfg.ok && cfg.data.lastError);
+        replace(refused, err
           ? h('div', {class: 'notice error', role: 'alert', id: 'refused-error'},
             h('p', {}, h('strong', {}, 'Refused: '), 'the last change to the config source was not applied; ',
-              `mesh version ${mesh.data.version} stays in force.`),
-            h('pre', {class: 'message'}, mesh.data.lastConfigError))
+              mesh.ok ? `mesh version ${mesh.data.version} stays in force.` : 'the previous config stays in force.'),
+            h('pre', {class: 'message'}, err))
           : null);
-        replace(current, section(cfg, 'The current config', data => files(data)));
-        if (cfg.ok && !loaded && document.activeElement !== editor && !editor.value) {
-          const first = (cfg.data.files || [])[0];
-          if (first) { editor.value = first.text; fileName.value = first.name; }
-          loaded = true;
+        replace(current, section(cfg, 'The current config', data => currentFiles(data)));
+        if (cfg.ok) {
+          const first = files === null && !editor.value;
+          files = cfg.data.files || {};
+          replace(names, Object.keys(files).map(n => h('option', {value: n})));
+          if (first && Object.keys(files).length) {
+            fileName.value = Object.keys(files)[0];
+            load(fileName.value);
+          }
         }
       },
     };
   },
 };
 
-function files(data) {
-  const list = data.files || [];
+function currentFiles(data) {
+  const list = Object.entries(data.files || {});
   return h('div', {},
-    h('p', {class: 'muted'}, `Mesh version ${data.version}`, data.source ? ` · from ${data.source}` : ''),
-    list.map(f => h('details', {open: list.length === 1},
-      h('summary', {}, f.name), h('pre', {class: 'yaml'}, f.text))));
+    h('p', {class: 'muted'}, data.store ? `From ${data.store}` : ''),
+    list.length ? list.map(([name, text]) => h('details', {open: list.length === 1, 'data-file': name},
+      h('summary', {}, name), h('pre', {class: 'yaml'}, text))) : h('p', {class: 'muted'}, 'No config file.'));
 }
 
-/** The API's messages as a list; a message with "line N" gets a button that selects that line. */
-function errors(res, editor) {
-  const list = (res.data && Array.isArray(res.data.errors) && res.data.errors.length)
-    ? res.data.errors.map(e => typeof e === 'string' ? e : e.message) : [res.message];
+/** The API's message, line by line; a line naming "line N" gets a button that selects that line. */
+function errors(message, editor) {
+  const list = String(message).split('\n').filter(l => l.trim());
   return h('div', {class: 'notice error', role: 'alert', id: 'config-errors'},
-    h('strong', {}, list.length === 1 ? 'Refused:' : `Refused (${list.length} problems):`),
+    h('strong', {}, 'Refused:'),
     h('ul', {}, list.map(m => {
       const line = /line (\d+)/.exec(m);
       return h('li', {}, h('span', {class: 'message'}, m), line
@@ -116,11 +136,19 @@ function dryRun(data) {
   return h('div', {class: 'notice ok', id: 'dry-run-result'},
     h('p', {}, h('strong', {}, 'Valid. '), changes.length
       ? `${changes.length} prox${changes.length === 1 ? 'y' : 'ies'} would change:`
-      : 'No proxy would change.'),
+      : 'No connected proxy would change.'),
     changes.length ? h('table', {class: 'data'},
       h('thead', {}, h('tr', {}, ['Proxy', 'Service', 'What changes'].map(t => h('th', {scope: 'col'}, t)))),
-      h('tbody', {}, changes.map(c => h('tr', {},
-        h('th', {scope: 'row'}, h('code', {}, c.proxy)), h('td', {}, c.service || ''),
-        h('td', {}, (c.types || []).join(', '), c.summary ? ` — ${c.summary}` : ''))))) : null,
-    data.diff ? h('details', {open: true}, h('summary', {}, 'Diff'), h('pre', {class: 'diff'}, data.diff)) : null);
+      h('tbody', {}, changes.map(c => h('tr', {'data-node': c.node},
+        h('th', {scope: 'row'}, h('code', {}, c.node)), h('td', {}, c.service || ''),
+        h('td', {}, Object.entries(c.types || {}).map(([url, ch]) => h('div', {},
+          h('strong', {}, typeShort(url)), ' ', describe(ch)))))))) : null);
+}
+
+function describe(ch) {
+  const parts = [];
+  if (ch.added && ch.added.length) parts.push(`added ${ch.added.join(', ')}`);
+  if (ch.removed && ch.removed.length) parts.push(`removed ${ch.removed.join(', ')}`);
+  if (ch.modified && ch.modified.length) parts.push(`changed ${ch.modified.join(', ')}`);
+  return parts.join('; ') || 'changed';
 }

@@ -1,5 +1,6 @@
 // Config changes and how far each got. "Now" is read from the proxy status (what every proxy has
-// acknowledged); the history of changes with source, diff and convergence time from GET /rollouts.
+// acknowledged); each pushed mesh version, its cause, how many proxies converged and how long it took
+// from GET /rollouts.
 import {get} from '../api.js';
 import {h, replace, time} from '../dom.js';
 import {section, syncOf, SYNC_LABEL, lastNack} from '../ui.js';
@@ -45,28 +46,33 @@ function convergence(data) {
 }
 
 function list(data) {
-  const rollouts = data.rollouts || [];
-  if (!rollouts.length) return h('p', {class: 'muted'}, 'No config change since the control plane started.');
-  return h('ol', {class: 'rollouts', reversed: true}, rollouts.map(r => {
-    const total = r.proxies ? r.proxies.total : 0;
-    const converged = r.proxies ? r.proxies.converged : 0;
-    const finished = r.convergedAt || (total > 0 && converged === total);
-    return h('li', {class: 'rollout', 'data-version': r.version},
-      h('p', {}, h('strong', {}, `Version ${r.version}`), ' · ', time(r.at), ' · ', r.source || 'unknown source',
-        r.author ? ` by ${r.author}` : ''),
+  const rollouts = [...(data.rollouts || [])].sort((a, b) => b.meshVersion - a.meshVersion);
+  if (!rollouts.length) return h('p', {class: 'muted'}, 'No change pushed since the control plane started.');
+  return h('ol', {class: 'rollouts', reversed: true, id: 'rollout-list'}, rollouts.map(r => {
+    const nacked = Object.entries(r.nacked || {});
+    const waiting = r.waiting || [];
+    const done = waiting.length === 0;
+    const took = seconds(r.convergedIn);
+    return h('li', {class: 'rollout', 'data-version': r.meshVersion, 'data-done': String(done)},
+      h('p', {}, h('strong', {}, `Mesh version ${r.meshVersion}`), ' · ', time(r.started), ' · ', r.cause || 'unknown cause'),
       h('p', {},
-        h('progress', {max: Math.max(1, total), value: converged, 'aria-label': `version ${r.version}: proxies converged`}),
-        ` ${converged} of ${total} proxies converged`,
-        finished && r.durationMs !== undefined && r.durationMs !== null ? ` in ${formatMs(r.durationMs)}` : '',
-        finished ? '' : h('span', {class: 'badge pending'}, 'converging'),
-        r.nacked ? h('span', {class: 'badge nacked'}, `${r.nacked} refused`) : null),
-      r.diff ? h('details', {}, h('summary', {}, 'Diff'), h('pre', {class: 'diff'}, diffLines(r.diff))) : null);
+        h('progress', {max: Math.max(1, r.proxies), value: r.converged, 'aria-label': `version ${r.meshVersion}: proxies converged`}),
+        ' ', h('span', {class: 'converged'}, `${r.converged} of ${r.proxies} proxies converged`),
+        done && took !== null ? ` in ${formatMs(took * 1000)}` : '',
+        done ? '' : h('span', {class: 'badge pending'}, `converging: waiting for ${waiting.join(', ')}`),
+        nacked.length ? h('span', {class: 'badge nacked'}, `${nacked.length} refused`) : null,
+        (r.gone || []).length ? h('span', {class: 'badge warn'}, `${r.gone.length} disconnected`) : null),
+      nacked.length ? h('ul', {class: 'nacks'}, nacked.map(([node, error]) =>
+        h('li', {}, h('code', {}, node), ': ', h('span', {class: 'message'}, error)))) : null);
   }));
 }
 
-function diffLines(diff) {
-  return String(diff).split('\n').map(line => h('span', {class: line.startsWith('+') ? 'add' : line.startsWith('-') ? 'del' : ''},
-    line + '\n'));
+/** A duration as the API renders it (seconds as a number, or ISO-8601 "PT0.012S") → seconds, or null. */
+function seconds(d) {
+  if (d === undefined || d === null) return null;
+  if (typeof d === 'number') return d;
+  const m = /^PT(?:(\d+)H)?(?:(\d+)M)?(?:([\d.]+)S)?$/.exec(String(d));
+  return m ? (Number(m[1] || 0) * 3600 + Number(m[2] || 0) * 60 + Number(m[3] || 0)) : null;
 }
 
 function formatMs(ms) {

@@ -12,7 +12,7 @@ export default {
     const authz = h('section', {id: 'authz'});
     const scope = h('select', {id: 'strict-scope', onchange: () => refreshImpact()}, h('option', {value: ''}, 'the whole mesh'));
     replace(root,
-      h('h2', {}, 'mTLS modes'), modes,
+      h('h2', {}, 'mTLS mode per service'), modes,
       h('h2', {}, 'Who breaks if STRICT'),
       h('p', {}, h('label', {for: 'strict-scope'}, 'If this went STRICT now: '), scope),
       impact,
@@ -25,11 +25,12 @@ export default {
 
     return {
       async update() {
-        const [m, a, mesh] = await Promise.all([get('/security/mtls'), get('/security/authz'), get('/mesh')]);
-        replace(modes, section(m, 'mTLS modes', mtlsModes));
+        // The whole-mesh report carries every service's effective mode, so one call serves both sections.
+        const [mesh, a] = await Promise.all([get('/security/strict-impact'), get('/security/authz')]);
+        replace(modes, section(mesh, 'mTLS modes', mtlsModes));
         replace(authz, section(a, 'Authorization policies', policies));
         if (mesh.ok && scope.options.length === 1) {
-          (mesh.data.services || []).map(s => s.name).sort().forEach(n => scope.append(h('option', {value: n}, n)));
+          Object.keys(mesh.data.currentModes || {}).sort().forEach(n => scope.append(h('option', {value: n}, n)));
         }
         await refreshImpact();
       },
@@ -38,33 +39,34 @@ export default {
 };
 
 function mtlsModes(data) {
-  const scopes = data.scopes || [];
+  const modes = Object.entries(data.currentModes || {}).sort(([a], [b]) => a.localeCompare(b));
+  if (!modes.length) return h('p', {class: 'muted'}, 'No service is declared.');
   return h('table', {class: 'data', id: 'mtls-table'},
-    h('thead', {}, h('tr', {}, ['Scope', 'Name', 'Mode', 'Set in'].map(t => h('th', {scope: 'col'}, t)))),
-    h('tbody', {}, scopes.map(s => h('tr', {},
-      h('td', {}, s.scope), h('td', {}, s.name || '—'),
-      h('td', {}, h('span', {class: `badge mode-${String(s.mode).toLowerCase()}`}, s.mode)),
-      h('td', {class: 'muted'}, s.inherited ? `inherited from ${s.inheritedFrom || 'the mesh'}` : 'set here')))));
+    h('thead', {}, h('tr', {}, ['Service', 'Effective mode'].map(t => h('th', {scope: 'col'}, t)))),
+    h('tbody', {}, modes.map(([service, mode]) => h('tr', {'data-service': service},
+      h('th', {scope: 'row'}, service),
+      h('td', {}, h('span', {class: `badge mode-${String(mode).toLowerCase()}`}, mode))))));
 }
 
 function strictImpact(data) {
-  const callers = data.plaintextCallers || [];
-  const target = data.service || 'the mesh';
+  const callers = data.wouldBreak || [];
+  const target = data.scope && data.scope !== '(mesh)' ? data.scope : 'the mesh';
+  const window = data.window ? `the last ${data.window.replace(/^PT/, '').toLowerCase()}` : 'the report window';
   if (!callers.length) {
     return h('p', {class: 'notice ok', id: 'strict-safe'},
-      `No plaintext caller of ${target} seen in the last ${data.window || 'window'}: going STRICT would break nobody seen so far.`);
+      `No plaintext caller of ${target} seen in ${window}: going STRICT would break no caller seen so far.`);
   }
   return h('div', {class: 'notice error', id: 'strict-breaks'},
     h('p', {}, h('strong', {}, `${callers.length} caller${callers.length === 1 ? '' : 's'} would break: `),
-      `they reached ${target} in plaintext in the last ${data.window || 'window'}.`),
+      `they reached ${target} in plaintext in ${window}.`),
     h('table', {class: 'data', id: 'plaintext-callers'},
-      h('thead', {}, h('tr', {}, ['Caller', 'Source address', 'Calls', 'Destination', 'Last seen']
+      h('thead', {}, h('tr', {}, ['Caller', 'Source address', 'Connections', 'Destination', 'Last seen']
         .map(t => h('th', {scope: 'col'}, t)))),
-      h('tbody', {}, callers.map(c => h('tr', {},
-        h('td', {}, c.service || h('span', {class: 'muted'}, 'unknown service')),
-        h('td', {}, h('code', {}, c.source || '')),
-        h('td', {class: 'num'}, c.count ?? '—'),
-        h('td', {}, c.destination || target),
+      h('tbody', {}, callers.map(c => h('tr', {'data-destination': c.destination},
+        h('td', {}, (c.sourceServices || []).length ? c.sourceServices.join(', ') : h('span', {class: 'muted'}, 'unknown service')),
+        h('td', {}, h('code', {}, c.sourceAddress || '')),
+        h('td', {class: 'num'}, c.connections ?? '—'),
+        h('td', {}, c.destination),
         h('td', {}, time(c.lastSeen)))))));
 }
 

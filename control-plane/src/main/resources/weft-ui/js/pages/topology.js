@@ -116,7 +116,7 @@ function draw(model) {
   }
   for (const n of model.nodes) {
     const p = pos.get(n.name);
-    const detail = n.kind === 'edge' ? `edge · ${n.proxies} proxies`
+    const detail = n.kind === 'edge' ? `edge · ${n.proxies} prox${n.proxies === 1 ? 'y' : 'ies'}`
       : `${n.endpoints} endpoint${n.endpoints === 1 ? '' : 's'}${n.labels && n.labels.version ? ' · ' + n.labels.version : ''}`;
     svg.append(s('g', {class: `node ${n.kind}${n.endpoints === 0 && n.kind !== 'edge' ? ' empty' : ''}`, 'data-service': n.name,
       transform: `translate(${p.x} ${p.y})`},
