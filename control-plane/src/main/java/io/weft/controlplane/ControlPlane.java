@@ -5,8 +5,7 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.helidon.webserver.WebServer;
 import io.weft.controlplane.admin.AdminAccess;
 import io.weft.controlplane.admin.AdminApi;
-import io.weft.controlplane.admin.AdminGuard;
-import io.weft.controlplane.admin.ui.Dashboard;
+import io.weft.controlplane.admin.AdminConsole;
 import io.weft.controlplane.config.ConfigWatcher;
 import io.weft.controlplane.discovery.SelfRegistry;
 import io.weft.controlplane.model.MeshConfig;
@@ -37,6 +36,7 @@ public final class ControlPlane implements AutoCloseable {
     private final AdminAccess adminAccess;
 
     private ControlPlane(ControlPlaneOptions options) throws IOException {
+        this.adminAccess = AdminAccess.forBinding(options.host(), options.adminToken()); // refuses a bad token first
         List<XdsListener> listeners = new CopyOnWriteArrayList<>();
         XdsListener fanOut = new XdsListener() {
             @Override
@@ -80,15 +80,11 @@ public final class ControlPlane implements AutoCloseable {
                 .permitKeepAliveWithoutCalls(true)
                 .build()
                 .start();
-        this.adminAccess = AdminAccess.forBinding(options.host(), options.adminToken());
         this.admin = WebServer.builder()
                 .host(options.host())
                 .port(options.adminPort())
-                .routing(r -> r.addFilter(new AdminGuard(adminAccess))
-                        .register("/api/v1", new AdminApi(xds, watcher::lastError))
-                        .register("/ui", new Dashboard(adminAccess))
-                        .get("/", (req, res) -> res.status(io.helidon.http.Status.SEE_OTHER_303)
-                                .header(io.helidon.http.HeaderNames.LOCATION, "/ui/").send()))
+                .routing(r -> AdminConsole.install(r, adminAccess, xds::state)
+                        .register("/api/v1", new AdminApi(xds, watcher::lastError)))
                 .build()
                 .start();
     }

@@ -17,7 +17,7 @@ import java.util.function.Supplier;
 
 /**
  * The admin REST API, under {@code /api/v1}: proxy status and the mesh as the control plane sees it.
- * Read-only in this version. The dashboard ({@code /ui}) reads exactly these endpoints.
+ * Read-only in this version.
  */
 public final class AdminApi implements HttpService {
     private final XdsServer xds;
@@ -31,8 +31,7 @@ public final class AdminApi implements HttpService {
     @Override
     public void routing(HttpRules rules) {
         rules.get("/proxies", this::proxies)
-                .get("/mesh", this::mesh)
-                .get("/topology", this::topology);
+                .get("/mesh", this::mesh);
     }
 
     private void proxies(ServerRequest req, ServerResponse res) {
@@ -46,12 +45,6 @@ public final class AdminApi implements HttpService {
                 "lastConfigError", lastConfigError.get().orElse(""),
                 "services", s.config().services().values(),
                 "endpoints", s.endpoints()));
-    }
-
-    private void topology(ServerRequest req, ServerResponse res) {
-        MeshState s = xds.state();
-        Topology t = Topology.of(s.config());
-        json(res, Map.of("version", s.version(), "nodes", t.nodes(), "edges", t.edges()));
     }
 
     static void json(ServerResponse res, Object body) {
