@@ -13,15 +13,15 @@ export default {
     const names = h('datalist', {id: 'config-files'});
     const fileName = h('input', {id: 'config-file', value: 'mesh.yaml', size: 24, list: 'config-files',
       'aria-describedby': 'editor-help', onchange: () => load(fileName.value.trim())});
-    const editor = h('textarea', {id: 'config-editor', rows: 22, spellcheck: 'false', 'aria-describedby': 'editor-help',
+    const editor = h('textarea', {id: 'config-editor', rows: 18, spellcheck: 'false', 'aria-describedby': 'editor-help',
       oninput: () => offerApply(false)});
     const result = h('div', {id: 'config-result', 'aria-live': 'polite'});
     const applyBtn = h('button', {type: 'button', id: 'apply', disabled: true, onclick: () => run('apply')}, 'Apply');
     let files = null; // name → text, as the API last reported
+    const opened = new Set(); // files whose text the reader unfolded; kept across refreshes
 
     replace(root,
       refused,
-      h('h2', {}, 'Current config'), current,
       h('h2', {}, 'Change a file'),
       h('p', {id: 'editor-help', class: 'muted'}, 'Edit a file of the mesh config, or paste a new one. Validate checks it ',
         'with the control plane\'s own rules; Dry run shows which proxies would change; Apply is offered after a ',
@@ -33,7 +33,13 @@ export default {
           h('button', {type: 'submit', id: 'validate'}, 'Validate'),
           h('button', {type: 'button', id: 'dry-run', onclick: () => run('dry-run')}, 'Dry run'),
           applyBtn)),
-      result);
+      result,
+      h('h2', {}, 'Current config'), current);
+
+    function show(...content) {
+      replace(result, ...content);
+      result.scrollIntoView({block: 'nearest'});
+    }
 
     function offerApply(yes) {
       applyBtn.disabled = !yes;
@@ -47,33 +53,33 @@ export default {
     async function run(action) {
       const name = fileName.value.trim();
       if (!/^[A-Za-z0-9._-]+\.ya?ml$/.test(name)) {
-        replace(result, h('p', {class: 'notice error', role: 'alert', id: 'config-errors'},
+        show(h('p', {class: 'notice error', role: 'alert', id: 'config-errors'},
           `File: "${name}" (expected: a name such as mesh.yaml, letters, digits, '.', '_' or '-', ending in .yaml or .yml)`));
         return;
       }
       const file = encodeURIComponent(name);
-      replace(result, h('p', {class: 'muted'}, `${action}…`));
+      show(h('p', {class: 'muted'}, `${action}…`));
       const res = action === 'validate' ? await post(`/config/validate?file=${file}`, editor.value)
         : action === 'dry-run' ? await post(`/config/diff?file=${file}`, editor.value)
           : await put(`/config/files/${file}?author=dashboard`, editor.value);
       if (res.missing) {
-        replace(result, unavailable(res, {validate: 'Validation', 'dry-run': 'A dry run', apply: 'Applying a change'}[action]));
+        show(unavailable(res, {validate: 'Validation', 'dry-run': 'A dry run', apply: 'Applying a change'}[action]));
         return;
       }
       if (!res.ok) {
         offerApply(false);
-        replace(result, errors(res.message, editor));
+        show(errors(res.message, editor));
         return;
       }
       if (action === 'validate') {
-        replace(result, h('p', {class: 'notice ok', role: 'status', id: 'valid'}, `Valid: the control plane would accept ${name}.`));
+        show(h('p', {class: 'notice ok', role: 'status', id: 'valid'}, `Valid: the control plane would accept ${name}.`));
       } else if (action === 'dry-run') {
         offerApply(true);
-        replace(result, dryRun(res.data));
+        show(dryRun(res.data));
       } else {
         offerApply(false);
         files = null;
-        replace(result, h('p', {class: 'notice ok', role: 'status', id: 'applied', 'data-version': res.data.meshVersion},
+        show(h('p', {class: 'notice ok', role: 'status', id: 'applied', 'data-version': res.data.meshVersion},
           `Applied: ${name} is now mesh version ${res.data.meshVersion}. `, h('a', {href: '#/rollouts'}, 'Follow it on Rollouts.')));
       }
     }
@@ -88,7 +94,7 @@ export default {
               mesh.ok ? `mesh version ${mesh.data.version} stays in force.` : 'the previous config stays in force.'),
             h('pre', {class: 'message'}, err))
           : null);
-        replace(current, section(cfg, 'The current config', data => currentFiles(data)));
+        replace(current, section(cfg, 'The current config', data => currentFiles(data, opened)));
         if (cfg.ok) {
           const first = files === null && !editor.value;
           files = cfg.data.files || {};
@@ -103,11 +109,12 @@ export default {
   },
 };
 
-function currentFiles(data) {
+function currentFiles(data, opened) {
   const list = Object.entries(data.files || {});
   return h('div', {},
     h('p', {class: 'muted'}, data.store ? `From ${data.store}` : ''),
-    list.length ? list.map(([name, text]) => h('details', {open: list.length === 1, 'data-file': name},
+    list.length ? list.map(([name, text]) => h('details', {'data-file': name, open: opened.has(name),
+      ontoggle: e => { if (e.target.open) opened.add(name); else opened.delete(name); }},
       h('summary', {}, name), h('pre', {class: 'yaml'}, text))) : h('p', {class: 'muted'}, 'No config file.'));
 }
 

@@ -1,7 +1,6 @@
 package io.weft.examples.dashboard;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -68,9 +67,9 @@ class DashboardBrowserTest {
         assertTrue(edges.containsAll(Set.of("edge->orders", "edge->users", "edge->catalog", "orders->users",
                 "orders->users-v2", "orders->catalog", "orders->catalog-v2", "orders->payments")), edges.toString());
         // every service of the demo has its one instance registered, and the node says so
-        assertEquals("1 endpoint · v1", browser.find("g.node[data-service='payments'] text.node-detail").getText());
+        assertEquals("1 endpoint · v1", browser.text("g.node[data-service='payments'] text.node-detail"));
         // the canary split shows up as the route that makes the orders -> catalog-v2 edge
-        String viaRoutes = browser.find("#calls tr[data-from='orders'][data-to='catalog-v2']").getText();
+        String viaRoutes = browser.text("#calls tr[data-from='orders'][data-to='catalog-v2']");
         assertTrue(viaRoutes.contains("catalog/catalog-canary") && viaRoutes.contains("catalog/catalog-split"), viaRoutes);
         assertMetricsShownOrSaidMissing();
         browser.screenshot("topology");
@@ -81,8 +80,8 @@ class DashboardBrowserTest {
         browser.open(ui + "#/proxies");
         browser.until(d -> browser.all("#proxies tbody tr[data-sync='in-sync']").size() == DEMO_PROXIES.size());
         assertEquals(DEMO_PROXIES, nodeIds("#proxies tbody tr"));
-        WebElement orders = browser.find("#proxies tr[data-node='orders-1']");
-        assertTrue(orders.getText().contains("sidecar") && orders.getText().contains("in sync"), orders.getText());
+        String orders = browser.text("#proxies tr[data-node='orders-1']");
+        assertTrue(orders.contains("sidecar") && orders.contains("in sync"), orders);
         assertTrue(browser.text("#proxy-summary").startsWith("7 connected · 7 in sync"), browser.text("#proxy-summary"));
 
         browser.find("#proxy-filter").sendKeys("catalog");
@@ -93,9 +92,9 @@ class DashboardBrowserTest {
         browser.until(d -> nodeIds("#proxies tbody tr").equals(Set.of("edge-1")));
         new org.openqa.selenium.support.ui.Select(browser.find("#proxy-mode")).selectByValue("");
 
-        browser.find("button[data-sort='node']").click(); // already by node ascending: this turns it around
+        browser.click("button[data-sort='node']"); // already by node ascending: this turns it around
         browser.until(d -> firstNode().equals("users-v2-1"));
-        browser.find("button[data-sort='node']").click();
+        browser.click("button[data-sort='node']");
         browser.until(d -> firstNode().equals("catalog-1"));
         browser.screenshot("proxies");
     }
@@ -110,9 +109,9 @@ class DashboardBrowserTest {
 
         browser.open(ui + "#/config");
         Files.writeString(mesh.meshDir.resolve("mesh.yaml"), bad);
-        WebElement refused = browser.find("#refused-error");
         browser.until(d -> browser.text("#refused-error .message").equals(expected));
-        assertTrue(refused.getText().contains("mesh version " + before + " stays in force"), refused.getText());
+        String refused = browser.text("#refused-error");
+        assertTrue(refused.contains("mesh version " + before + " stays in force"), refused);
         assertTrue(browser.text("#config-refused").contains(expected), "the banner on every page says it too");
         browser.screenshot("config-refused");
 
@@ -122,13 +121,10 @@ class DashboardBrowserTest {
         browser.until(d -> browser.all("#refused-error").isEmpty() && browser.all("#config-refused").isEmpty());
 
         browser.open(ui + "#/rollouts");
-        WebElement converged = browser.until(d -> {
-            WebElement c = browser.find("#convergence");
-            return Long.parseLong(c.getAttribute("data-version")) > before
-                    && "true".equals(c.getAttribute("data-converged")) ? c : null;
-        });
+        browser.until(d -> Long.parseLong(browser.attribute("#convergence", "data-version")) > before
+                && "true".equals(browser.attribute("#convergence", "data-converged")));
         assertEquals("7 of 7", browser.text("#converged-count"));
-        assertTrue(converged.getText().contains("converged"), converged.getText());
+        assertTrue(browser.text("#convergence").contains("converged"), browser.text("#convergence"));
         browser.screenshot("rollouts");
     }
 
@@ -140,17 +136,17 @@ class DashboardBrowserTest {
         WebElement editor = browser.find("#config-editor");
         if (!serves("POST", "/config/validate?file=mesh.yaml")) {
             paste(editor, bad);
-            browser.find("#validate").click();
-            WebElement notice = browser.find("#config-result [data-unavailable]");
-            assertEquals("POST /api/v1/config/validate?file=mesh.yaml", notice.getAttribute("data-unavailable"));
-            assertTrue(notice.getText().startsWith("Not available yet."), notice.getText());
+            browser.click("#validate");
+            assertEquals("POST /api/v1/config/validate?file=mesh.yaml",
+                    browser.attribute("#config-result [data-unavailable]", "data-unavailable"));
+            assertTrue(browser.text("#config-result [data-unavailable]").startsWith("Not available yet."));
             return;
         }
         String expected = assertThrows(ConfigException.class, () -> MeshConfigLoader.parse(Map.of("mesh.yaml", bad)))
                 .getMessage();
         browser.until(d -> !editor.getAttribute("value").isEmpty()); // the current file is loaded into the editor
         paste(editor, bad);
-        browser.find("#validate").click();
+        browser.click("#validate");
         browser.until(d -> browser.text("#config-errors .message").equals(expected));
         assertTrue(browser.find("#apply").getAttribute("disabled") != null, "no apply for a refused change");
         browser.screenshot("config-validate-error");
@@ -158,20 +154,16 @@ class DashboardBrowserTest {
         String valid = demo.replace("{to: catalog, weight: 90}", "{to: catalog, weight: 70}")
                 .replace("{to: catalog-v2, weight: 10}", "{to: catalog-v2, weight: 30}");
         paste(editor, valid);
-        browser.find("#dry-run").click();
-        WebElement diff = browser.find("#dry-run-result");
-        assertTrue(browser.all("#dry-run-result tr[data-node='orders-1']").size() == 1, "orders routes to catalog: " + diff.getText());
-        assertTrue(browser.all("#dry-run-result tr[data-node='users-1']").isEmpty(), "users calls nobody: " + diff.getText());
+        browser.click("#dry-run");
+        String diff = browser.text("#dry-run-result");
+        assertTrue(browser.all("#dry-run-result tr[data-node='orders-1']").size() == 1, "orders routes to catalog: " + diff);
+        assertTrue(browser.all("#dry-run-result tr[data-node='users-1']").isEmpty(), "users calls nobody: " + diff);
         browser.screenshot("config-dry-run");
-        browser.find("#apply").click();
-        String version = browser.find("#applied").getAttribute("data-version");
+        browser.click("#apply");
+        String version = browser.attribute("#applied", "data-version");
 
         browser.open(ui + "#/rollouts");
-        WebElement rollout = browser.until(d -> {
-            List<WebElement> r = browser.all("#rollout-list li[data-version='" + version + "'][data-done='true']");
-            return r.isEmpty() ? null : r.get(0);
-        });
-        String converged = rollout.findElement(By.cssSelector(".converged")).getText();
+        String converged = browser.text("#rollout-list li[data-version='" + version + "'][data-done='true'] .converged");
         assertTrue(converged.matches("(\\d+) of \\1 proxies converged"), converged);
         browser.screenshot("rollouts-history");
     }
@@ -192,7 +184,7 @@ class DashboardBrowserTest {
     /** Until the metrics API exists the topology says so instead of drawing numbers; after, edges carry them. */
     private void assertMetricsShownOrSaidMissing() throws Exception {
         if (api("/metrics/edges").statusCode() == 404) {
-            assertTrue(browser.find("[data-unavailable='GET /api/v1/metrics/edges']").getText().contains("Not available yet"));
+            assertTrue(browser.text("[data-unavailable='GET /api/v1/metrics/edges']").contains("Not available yet"));
             assertTrue(browser.all("svg.topology text.call-label").isEmpty(), "no made-up numbers on the edges");
         } else {
             browser.find("svg.topology text.call-label");
@@ -202,8 +194,8 @@ class DashboardBrowserTest {
     private void checkSection(String section, String path, String dataSelector) throws Exception {
         HttpResponse<String> r = api(path);
         if (r.statusCode() == 404 && !r.body().contains("\"error\"")) {
-            WebElement notice = browser.find(section + " [data-unavailable='GET /api/v1" + path + "']");
-            assertTrue(notice.getText().startsWith("Not available yet."), notice.getText());
+            String notice = browser.text(section + " [data-unavailable='GET /api/v1" + path + "']");
+            assertTrue(notice.startsWith("Not available yet."), notice);
             assertTrue(browser.driver.findElements(By.cssSelector(section + " table")).isEmpty(), "no made-up data in " + section);
         } else {
             assertEquals(200, r.statusCode(), path + ": " + r.body());
@@ -243,9 +235,5 @@ class DashboardBrowserTest {
     private String firstNode() {
         List<WebElement> rows = browser.all("#proxies tbody tr[data-node]");
         return rows.isEmpty() ? "" : rows.get(0).getAttribute("data-node");
-    }
-
-    static void assertNoStackTrace(String text) {
-        assertFalse(text.contains("Exception") || text.contains("\tat "), text);
     }
 }
