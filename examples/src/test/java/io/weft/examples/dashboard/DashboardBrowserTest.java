@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.weft.controlplane.ControlPlane;
+import io.weft.controlplane.ControlPlaneOptions;
 import io.weft.controlplane.config.ConfigException;
 import io.weft.controlplane.config.MeshConfigLoader;
 import io.weft.examples.MeshHarness;
@@ -12,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
@@ -179,6 +182,31 @@ class DashboardBrowserTest {
         browser.open(ui + "#/requests");
         checkSection("#failed", "/requests/failed", "table, p");
         browser.screenshot("requests");
+    }
+
+    @Test
+    void offLoopbackTheDashboardAsksForTheTokenAndRefusesAWrongOne(@TempDir Path dir) throws Exception {
+        Path meshDir = Files.createDirectories(dir.resolve("mesh"));
+        Files.writeString(meshDir.resolve("mesh.yaml"), "services:\n  users: {}\n");
+        String token = "browser-test-token-0123456789";
+        try (ControlPlane cp = ControlPlane.start(ControlPlaneOptions.defaults(meshDir).withPorts(0, 0)
+                .withAdmin("0.0.0.0", Optional.of(token)))) {
+            browser.open("http://127.0.0.1:" + cp.adminPort() + "/ui/#/proxies");
+            browser.until(d -> d.getCurrentUrl().contains("/ui/login")); // the browser keeps the #fragment
+            browser.find("#token").sendKeys("not-the-admin-token");
+            browser.click("#login button[type=submit]");
+            assertTrue(browser.text("#login-error").startsWith("admin token: wrong"), browser.text("#login-error"));
+            browser.screenshot("login-refused");
+
+            browser.find("#token").clear();
+            browser.find("#token").sendKeys(token);
+            browser.click("#login button[type=submit]");
+            browser.until(d -> d.getCurrentUrl().endsWith("/ui/"));
+            assertEquals("mesh version", browser.until(d -> {
+                String status = browser.text("#status");
+                return status.startsWith("mesh version") ? "mesh version" : null;
+            }), "the pages read the API with the session the login set");
+        }
     }
 
     /** Until the metrics API exists the topology says so instead of drawing numbers; after, edges carry them. */
