@@ -16,9 +16,15 @@ import io.weft.sidecar.filter.FilterRegistry;
 import io.weft.sidecar.filter.SharedResources;
 import io.weft.sidecar.listener.AccessLog;
 import io.weft.sidecar.listener.AdminService;
+import io.weft.sidecar.edge.EdgeHandler;
+import io.weft.sidecar.edge.EdgeRuntime;
+import io.weft.sidecar.edge.ProblemDirectHandler;
+import io.weft.sidecar.filter.cache.ResponseCaches;
 import io.weft.sidecar.listener.ProxyHandler;
 import io.weft.sidecar.upstream.Forwarder;
 import io.weft.sidecar.upstream.client.Http1Client;
+import io.weft.sidecar.upstream.client.Http2Upstream;
+import io.weft.sidecar.upstream.grpc.GrpcForwarder;
 import io.weft.sidecar.xds.AdsClient;
 import io.weft.sidecar.xds.XdsUpdateListener;
 import java.time.Clock;
@@ -42,15 +48,26 @@ public final class Sidecar implements AutoCloseable {
     private final SharedResources shared = new SharedResources();
     private final WebServer server;
     private final Http1Client http1 = new Http1Client();
+    private final Http2Upstream http2 = new Http2Upstream();
+    private final GrpcForwarder grpc = new GrpcForwarder();
     private final ManagedChannel channel;
     private final AdsClient ads;
     private final AdminService admin;
+    private final EdgeRuntime edgeRuntime;
+    private final io.helidon.webclient.api.WebClient edgeClient;
 
     private Sidecar(Bootstrap bootstrap, FilterRegistry filters, Clock clock) {
         this.bootstrap = bootstrap;
+        this.edgeRuntime = EdgeRuntime.create(clock);
+        this.edgeClient = io.helidon.webclient.api.WebClient.builder()
+                .followRedirects(false)
+                .contentEncoding(ContentEncodingContext.builder().contentEncodingsDiscoverServices(false).build())
+                .connectTimeout(java.time.Duration.ofSeconds(2))
+                .shareConnectionCache(false)
+                .build();
         AdsClient[] adsRef = new AdsClient[1];
         this.admin = new AdminService(bootstrap, snapshots, () -> adsRef[0] == null ? java.util.Optional.empty() : adsRef[0].lastError());
-        Forwarder forwarder = new Forwarder(http1);
+        Forwarder forwarder = new Forwarder(http1, http2, grpc);
         AccessLog log = AccessLog.flagged();
         ContentEncodingContext identity = ContentEncodingContext.builder().contentEncodingsDiscoverServices(false).build();
         io.helidon.webserver.WebServerConfig.Builder b = WebServer.builder()
@@ -58,15 +75,24 @@ public final class Sidecar implements AutoCloseable {
                 .port(bootstrap.adminPort())
                 .contentEncoding(identity)
                 .shutdownHook(false)
-                .routing(r -> r.register("/", admin));
+                .routing(r -> {
+                    r.register("/", admin);
+                    if (bootstrap.mode() == Bootstrap.Mode.EDGE) {
+                        r.post("/edge/cache/purge", this::purge);
+                    }
+                });
         if (bootstrap.mode() == Bootstrap.Mode.SIDECAR) {
             b.putSocket(INBOUND, s -> s.host("0.0.0.0").port(bootstrap.inboundPort()).contentEncoding(identity)
                     .routing(r -> r.any(new ProxyHandler(MeshNames.INBOUND_LISTENER, snapshots, forwarder, log))));
             b.putSocket(OUTBOUND, s -> s.host("127.0.0.1").port(bootstrap.outboundPort()).contentEncoding(identity)
                     .routing(r -> r.any(new ProxyHandler(MeshNames.OUTBOUND_LISTENER, snapshots, forwarder, log))));
         } else {
+            // The edge runs its own handler: path normalization, then the route's edge filter chain
+            // (guard, authn, rate limit, cache, transform), then the upstream call.
+            EdgeHandler edge = new EdgeHandler(snapshots, edgeClient, edgeRuntime);
             b.putSocket(EDGE, s -> s.host("0.0.0.0").port(bootstrap.edgePort()).contentEncoding(identity)
-                    .routing(r -> r.any(new ProxyHandler(MeshNames.EDGE_LISTENER, snapshots, forwarder, log))));
+                    .directHandlers(ProblemDirectHandler.all())
+                    .routing(r -> r.any(edge)));
         }
         this.server = b.build().start();
         this.channel = NettyChannelBuilder.forTarget(bootstrap.controlPlane())
@@ -155,6 +181,16 @@ public final class Sidecar implements AutoCloseable {
         channel.shutdownNow();
         server.stop();
         http1.close();
+        http2.close();
+        grpc.close();
         shared.close();
+        edgeClient.closeResource();
+        edgeRuntime.close();
+    }
+
+    /** Admin: {@code POST /edge/cache/purge[?route=R][&prefix=/path]} drops cached edge responses. */
+    private void purge(io.helidon.webserver.http.ServerRequest req, io.helidon.webserver.http.ServerResponse res) {
+        long n = ResponseCaches.of(edgeRuntime).purge(req.query().first("route").orElse(""), req.query().first("prefix").orElse(""));
+        res.header(io.helidon.http.HeaderNames.CONTENT_TYPE, "application/json").send("{\"purged\":" + n + "}\n");
     }
 }

@@ -9,15 +9,12 @@ import io.weft.controlplane.model.RouteSpec;
 import io.weft.controlplane.model.ServiceSpec;
 import io.weft.controlplane.model.VirtualHostSpec;
 import io.weft.controlplane.model.WeightedTarget;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Stream;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -38,26 +35,7 @@ public final class MeshConfigLoader {
 
     /** Loads every {@code *.yaml}/{@code *.yml} file of a directory, or a single file. */
     public static MeshConfig load(Path path) {
-        List<Path> files;
-        if (Files.isDirectory(path)) {
-            try (Stream<Path> s = Files.list(path)) {
-                files = s.filter(p -> p.getFileName().toString().matches(".*\\.ya?ml"))
-                        .filter(Files::isRegularFile).sorted().toList();
-            } catch (IOException e) {
-                throw new ConfigException(path + ": cannot list directory (" + e.getMessage() + ")");
-            }
-        } else {
-            files = List.of(path);
-        }
-        Map<String, String> texts = new LinkedHashMap<>();
-        for (Path f : files) {
-            try {
-                texts.put(f.getFileName().toString(), Files.readString(f));
-            } catch (IOException e) {
-                throw new ConfigException(f + ": cannot read (" + e.getMessage() + ")");
-            }
-        }
-        return parse(texts);
+        return parse(new DirectoryStore(path).read());
     }
 
     /** Parses and validates documents given as file name → YAML text, merged in the given order. */
@@ -99,6 +77,7 @@ public final class MeshConfigLoader {
         private final Map<String, YamlNode> vhostNodes = new LinkedHashMap<>();
         private final List<VirtualHostSpec> edgeHosts = new ArrayList<>();
         private final List<YamlNode> edgeNodes = new ArrayList<>();
+        private final EdgeFiltersReader edgeFilters = new EdgeFiltersReader();
         private final Map<String, AuthorizationPolicy> policies = new LinkedHashMap<>();
         private final Map<String, YamlNode> policyNodes = new LinkedHashMap<>();
         private final Map<String, EdgeListenerSpec> listeners = new LinkedHashMap<>();
@@ -147,9 +126,11 @@ public final class MeshConfigLoader {
                 policies.put(policy.name(), policy);
             }
             YamlNode edge = root.get("edge");
-            edge.allowKeys(Set.of("virtualHosts", "listeners"));
+            edge.allowKeys(java.util.stream.Stream.concat(Set.of("virtualHosts", "listeners").stream(),
+                    EdgeFiltersReader.EDGE_KEYS.stream()).collect(java.util.stream.Collectors.toUnmodifiableSet()));
+            edgeFilters.readEdge(edge);
             for (YamlNode vh : edge.get("virtualHosts").list()) {
-                edgeHosts.add(RouteReader.virtualHost(vh));
+                edgeHosts.add(RouteReader.virtualHost(vh, true));
                 edgeNodes.add(vh);
             }
             for (YamlNode l : edge.get("listeners").list()) {
@@ -189,6 +170,7 @@ public final class MeshConfigLoader {
             vhosts.forEach((name, vh) -> checkTargets(vh, vhostNodes.get(name)));
             for (int i = 0; i < edgeHosts.size(); i++) {
                 checkTargets(edgeHosts.get(i), edgeNodes.get(i));
+                edgeHosts.set(i, withEdgeFilters(edgeHosts.get(i), edgeNodes.get(i)));
             }
             policies.forEach((name, p) -> p.service().ifPresent(svc -> {
                 if (!services.containsKey(svc)) {
@@ -207,6 +189,16 @@ public final class MeshConfigLoader {
             checkUniqueDomains(all);
             return new MeshConfig(trustDomain, services, all, edgeHosts, mtls, namespaces, List.copyOf(policies.values()),
                     List.copyOf(listeners.values()));
+        }
+
+        /** Attaches each edge route's filter configs, resolved now that every file's edge declarations are read. */
+        private VirtualHostSpec withEdgeFilters(VirtualHostSpec vh, YamlNode node) {
+            List<YamlNode> routeNodes = node.get("routes").list();
+            List<RouteSpec> routes = new ArrayList<>();
+            for (int i = 0; i < vh.routes().size(); i++) {
+                routes.add(vh.routes().get(i).withFilters(edgeFilters.route(routeNodes.get(i))));
+            }
+            return new VirtualHostSpec(vh.name(), vh.domains(), routes);
         }
 
         private void checkTargets(VirtualHostSpec vh, YamlNode node) {

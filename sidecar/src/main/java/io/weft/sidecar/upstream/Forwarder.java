@@ -5,9 +5,12 @@ import io.helidon.http.Status;
 import io.weft.sidecar.config.ConfigSnapshot;
 import io.weft.sidecar.filter.Exchange;
 import io.weft.sidecar.filter.ResponseFlag;
+import io.weft.sidecar.model.ClusterSpec;
 import io.weft.sidecar.model.EndpointSpec;
 import io.weft.sidecar.route.Route;
 import io.weft.sidecar.upstream.client.Http1Client;
+import io.weft.sidecar.upstream.client.Http2Upstream;
+import io.weft.sidecar.upstream.grpc.GrpcForwarder;
 import io.weft.sidecar.upstream.client.UpstreamException;
 import io.weft.sidecar.upstream.client.UpstreamRequest;
 import io.weft.sidecar.upstream.client.UpstreamResponse;
@@ -29,9 +32,13 @@ public final class Forwarder {
     static final int REPLAY_BUFFER = 64 * 1024;
 
     private final Http1Client http1;
+    private final Http2Upstream http2;
+    private final GrpcForwarder grpc;
 
-    public Forwarder(Http1Client http1) {
+    public Forwarder(Http1Client http1, Http2Upstream http2, GrpcForwarder grpc) {
         this.http1 = Objects.requireNonNull(http1, "http1");
+        this.http2 = Objects.requireNonNull(http2, "http2");
+        this.grpc = Objects.requireNonNull(grpc, "grpc");
     }
 
     /** Forwards the exchange along {@code route} using the clusters of {@code snapshot}. */
@@ -50,6 +57,11 @@ public final class Forwarder {
         }
         EndpointSpec ep = endpoint.get();
         ex.upstream(clusterName, ep.authority(), 1);
+        long deadline = route.timeout().map(t -> System.nanoTime() + t.toNanos()).orElse(0L);
+        if (isGrpc(ex) && !ex.request().prologue().protocolVersion().equals("1.1")) {
+            grpc.forward(ex, new InetSocketAddress(ep.address(), ep.port()), deadline);
+            return;
+        }
         UpstreamRequest req;
         try {
             req = new UpstreamRequest(ex.method(), route.rewrite(ex.upstreamPath()), ex.upstreamAuthority(),
@@ -58,17 +70,19 @@ public final class Forwarder {
             ex.addFlag(ResponseFlag.DC);
             throw new UncheckedIOException("reading the request body from the client", e);
         }
-        long deadline = route.timeout().map(t -> System.nanoTime() + t.toNanos()).orElse(0L);
         int connectMillis = (int) cluster.get().spec().connectTimeout().toMillis();
         UpstreamResponse up;
         try {
-            up = http1.send(new InetSocketAddress(ep.address(), ep.port()), req, connectMillis, deadline);
+            InetSocketAddress address = new InetSocketAddress(ep.address(), ep.port());
+            up = useHttp2(ex, cluster.get().spec().protocol())
+                    ? http2.send(address, req, trailersAccepted(ex), deadline)
+                    : http1.send(address, req, connectMillis, deadline);
         } catch (UpstreamException e) {
             fail(ex, e);
             return;
         }
         try (up) {
-            ResponseRelay.relay(up, ex.response(), req.method().equals("HEAD"));
+            ResponseRelay.relay(up, ex.response(), req.method().equals("HEAD"), trailersAccepted(ex));
         } catch (IOException | UncheckedIOException e) {
             // The response has started; all a proxy can do is cut the connection so the caller sees it.
             up.abort();
@@ -101,6 +115,19 @@ public final class Forwarder {
             case RESET -> ex.respond(Status.SERVICE_UNAVAILABLE_503, ResponseFlag.UR, e.getMessage());
             case PROTOCOL_ERROR -> ex.respond(Status.BAD_GATEWAY_502, ResponseFlag.UR, e.getMessage());
         }
+    }
+
+    private static boolean useHttp2(Exchange ex, ClusterSpec.Protocol protocol) {
+        return switch (protocol) {
+            case HTTP2 -> true;
+            case DOWNSTREAM -> !ex.request().prologue().protocolVersion().equals("1.1") || isGrpc(ex);
+            case HTTP1 -> isGrpc(ex);
+        };
+    }
+
+    private static boolean trailersAccepted(Exchange ex) {
+        return !ex.request().prologue().protocolVersion().equals("1.1")
+                || ex.header(HeaderNames.TE).map(v -> v.toLowerCase(java.util.Locale.ROOT).contains("trailers")).orElse(false);
     }
 
     static boolean isGrpc(Exchange ex) {

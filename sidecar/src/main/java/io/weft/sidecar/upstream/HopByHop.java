@@ -6,10 +6,13 @@ import io.helidon.http.Headers;
 import java.util.Locale;
 import java.util.Set;
 
-/** The hop-by-hop fields of RFC 9110 §7.6.1 that a proxy must not forward. */
+/**
+ * The hop-by-hop fields of RFC 9110 §7.6.1 that a proxy must not forward, plus the proxy
+ * credentials fields, which are meant for this proxy and must not leak to the upstream.
+ */
 public final class HopByHop {
     private static final Set<String> ALWAYS = Set.of("connection", "keep-alive", "proxy-connection",
-            "proxy-authenticate", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade");
+            "proxy-authenticate", "proxy-authorization", "te", "transfer-encoding", "upgrade");
 
     private HopByHop() {
     }

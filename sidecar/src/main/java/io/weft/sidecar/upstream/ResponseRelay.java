@@ -23,10 +23,17 @@ final class ResponseRelay {
     /** Bodies up to this size with a declared length are read whole and sent with the head in one write. */
     private static final int SMALL_BODY = 64 * 1024;
 
+    private static final io.helidon.http.Header GRPC_TRAILER = HeaderValues.createCached(HeaderNames.TRAILER,
+            "grpc-status, grpc-message, grpc-status-details-bin");
+
     private ResponseRelay() {
     }
 
-    static void relay(UpstreamResponse up, ServerResponse res, boolean headRequest) throws IOException {
+    /**
+     * @param headRequest      the request was HEAD: no body follows
+     * @param trailersAccepted the downstream can receive trailer fields (HTTP/2, or HTTP/1.1 with {@code TE: trailers})
+     */
+    static void relay(UpstreamResponse up, ServerResponse res, boolean headRequest, boolean trailersAccepted) throws IOException {
         ResponseHead head = up.head();
         res.status(Status.create(head.status()));
         copyFields(head, res.headers());
@@ -38,7 +45,18 @@ final class ResponseRelay {
             return;
         }
         InputStream body = up.body();
-        if (length.isPresent() && length.getAsLong() <= SMALL_BODY && up.trailers().isEmpty()) {
+        boolean grpc = head.first("content-type").map(v -> v.startsWith("application/grpc")).orElse(false);
+        if (grpc && head.first("grpc-status").isPresent()) {
+            // gRPC "trailers-only": the status is in the head, which must end the stream (no DATA frame)
+            res.beforeSend(() -> res.headers().remove(HeaderNames.TRAILER));
+            res.outputStream().close();
+            return;
+        }
+        if (grpc && trailersAccepted && !res.headers().contains(HeaderNames.TRAILER)) {
+            // Helidon sends HTTP/2 trailers only when the head announces them
+            res.beforeSend(() -> res.headers().set(GRPC_TRAILER));
+        }
+        if (length.isPresent() && length.getAsLong() <= SMALL_BODY && !up.trailersPossible()) {
             byte[] bytes = body.readNBytes((int) length.getAsLong());
             if (bytes.length != length.getAsLong()) {
                 throw new IOException("upstream body ended after " + bytes.length + " of " + length.getAsLong() + " bytes");
@@ -59,7 +77,9 @@ final class ResponseRelay {
                     os.flush(); // stream as it arrives (server-sent events, gRPC streams)
                 }
             }
+            if (trailersAccepted || res.headers().contains(HeaderNames.TRAILER)) {
             up.trailers().ifPresent(t -> copyTrailers(t, res.trailers()));
+            }
         }
     }
 

@@ -18,6 +18,7 @@ import io.envoyproxy.envoy.config.route.v3.VirtualHost;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
 import io.envoyproxy.envoy.type.matcher.v3.StringMatcher;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter;
+import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
 import io.weft.proto.MeshNames;
 import io.weft.sidecar.filter.FilterConfigException;
 import io.weft.sidecar.filter.FilterRegistry;
@@ -222,8 +223,10 @@ public final class ResourceParser {
             timeout = t.isZero() ? Optional.empty() : Optional.of(t);
         }
         Optional<String> rewrite = a.getPrefixRewrite().isEmpty() ? Optional.empty() : Optional.of(a.getPrefixRewrite());
-        return new RouteSpec(r.getName(), path, headers, clusters, timeout, rewrite,
-                overrides(r.getTypedPerFilterConfigMap(), where));
+        Map<String, Any> perFilter = new LinkedHashMap<>(r.getTypedPerFilterConfigMap());
+        perFilter.keySet().removeIf(name -> name.startsWith("weft.edge."));
+        return new RouteSpec(r.getName(), path, headers, clusters, timeout, rewrite, overrides(perFilter, where),
+                EdgeFilterParser.parse(r.getTypedPerFilterConfigMap(), where + ".typed_per_filter_config"));
     }
 
     private static HeaderSpec header(HeaderMatcher h, String where) throws InvalidResourceException {
@@ -270,14 +273,33 @@ public final class ResourceParser {
         if (connect.isZero() || connect.isNegative()) {
             throw new InvalidResourceException(where + ": connect_timeout " + connect + " (expected: > 0)");
         }
+        ClusterSpec.Protocol protocol = protocol(c, where);
         return switch (c.getType()) {
             case EDS -> {
                 String eds = c.getEdsClusterConfig().getServiceName().isEmpty() ? c.getName() : c.getEdsClusterConfig().getServiceName();
-                yield new ClusterSpec(c.getName(), Optional.of(eds), List.of(), lb, connect);
+                yield new ClusterSpec(c.getName(), Optional.of(eds), List.of(), lb, connect, protocol);
             }
             case STATIC -> new ClusterSpec(c.getName(), Optional.empty(),
-                    endpoints(c.getLoadAssignment(), where + ": load_assignment").endpoints(), lb, connect);
+                    endpoints(c.getLoadAssignment(), where + ": load_assignment").endpoints(), lb, connect, protocol);
             default -> throw new InvalidResourceException(where + ": type " + c.getType() + " (expected: EDS or STATIC)");
+        };
+    }
+
+    private static final String HTTP_PROTOCOL_OPTIONS = "envoy.extensions.upstreams.http.v3.HttpProtocolOptions";
+
+    /** The upstream protocol from {@code typed_extension_protocol_options} (or the legacy http2 field). */
+    private static ClusterSpec.Protocol protocol(Cluster c, String where) throws InvalidResourceException {
+        Any opts = c.getTypedExtensionProtocolOptionsMap().get(HTTP_PROTOCOL_OPTIONS);
+        if (opts == null) {
+            return c.hasHttp2ProtocolOptions() ? ClusterSpec.Protocol.HTTP2 : ClusterSpec.Protocol.HTTP1;
+        }
+        HttpProtocolOptions o = unpack(opts, HttpProtocolOptions.class, where + ": typed_extension_protocol_options[" + HTTP_PROTOCOL_OPTIONS + "]");
+        return switch (o.getUpstreamProtocolOptionsCase()) {
+            case EXPLICIT_HTTP_CONFIG -> o.getExplicitHttpConfig().hasHttp2ProtocolOptions()
+                    ? ClusterSpec.Protocol.HTTP2 : ClusterSpec.Protocol.HTTP1;
+            case USE_DOWNSTREAM_PROTOCOL_CONFIG -> ClusterSpec.Protocol.DOWNSTREAM;
+            case AUTO_CONFIG -> ClusterSpec.Protocol.DOWNSTREAM;
+            case UPSTREAMPROTOCOLOPTIONS_NOT_SET -> ClusterSpec.Protocol.HTTP1;
         };
     }
 

@@ -39,6 +39,32 @@ public final class ProxyFixture implements AutoCloseable {
         return this;
     }
 
+    /** A JDK HTTP/1.1 client that uses the sidecar's outbound port as its HTTP proxy, as an app with http_proxy set. */
+    public java.net.http.HttpClient proxyClient() {
+        return java.net.http.HttpClient.newBuilder()
+                .version(java.net.http.HttpClient.Version.HTTP_1_1)
+                .proxy(java.net.ProxySelector.of(new java.net.InetSocketAddress("127.0.0.1", sidecar.outboundPort())))
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
+    }
+
+    /** Sets one EDS cluster {@code name} with the given backends' ports, and a host {@code name} routing everything to it. */
+    public ProxyFixture simpleService(String name, int... ports) {
+        return set(Xds.outbound(),
+                Xds.routes(io.weft.proto.MeshNames.OUTBOUND_LISTENER, Xds.host(name, name, Xds.route("all", "/", name).build())),
+                Xds.edsCluster(name).build(), Xds.endpoints(name, ports));
+    }
+
+    /** Waits until a GET to {@code host} is routed to an endpoint (not refused for lack of config, route or endpoints). */
+    public ProxyFixture awaitRouted(String host) throws Exception {
+        java.util.Set<String> unrouted = java.util.Set.of("NCF", "NR", "NC", "UH");
+        RawHttp.Response r = await(host, "/", x -> !unrouted.contains(x.flags()));
+        if (unrouted.contains(r.flags())) {
+            throw new IllegalStateException("sidecar did not route " + host + " within 10s: " + r);
+        }
+        return this;
+    }
+
     /** GET through the outbound port with {@code Host: host}. */
     public RawHttp.Response get(String host, String path, String... headers) throws IOException {
         return RawHttp.get(sidecar.outboundPort(), host, path, headers);

@@ -30,6 +30,10 @@ final class Http1Body extends InputStream {
         }
     }
 
+    boolean chunked() {
+        return framing == Framing.CHUNKED;
+    }
+
     /** Whether the whole body has been read. */
     boolean done() {
         return done;
@@ -68,8 +72,9 @@ final class Http1Body extends InputStream {
                     }
                     remaining = chunkSize();
                     if (remaining == 0) {
-                        trailers = new ResponseHead(0);
-                        c.fields(trailers, 0);
+                        ResponseHead t = new ResponseHead(0);
+                        c.fields(t, 0);
+                        trailers = t.size() == 0 ? null : t;
                         done = true;
                         return -1;
                     }

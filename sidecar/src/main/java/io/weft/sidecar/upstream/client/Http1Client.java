@@ -243,6 +243,11 @@ public final class Http1Client implements AutoCloseable {
         }
 
         @Override
+        public boolean trailersPossible() {
+            return body.chunked();
+        }
+
+        @Override
         public Optional<ResponseHead> trailers() {
             return Optional.ofNullable(body.trailers());
         }

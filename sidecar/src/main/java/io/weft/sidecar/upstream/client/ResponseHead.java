@@ -13,11 +13,11 @@ public final class ResponseHead {
     private String[] values = new String[16];
     private int size;
 
-    ResponseHead(int status) {
+    public ResponseHead(int status) {
         this.status = status;
     }
 
-    void add(String lowerName, String value) {
+    public void add(String lowerName, String value) {
         if (size == names.length) {
             names = Arrays.copyOf(names, size * 2);
             values = Arrays.copyOf(values, size * 2);

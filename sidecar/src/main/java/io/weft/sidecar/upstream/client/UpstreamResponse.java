@@ -22,6 +22,9 @@ public interface UpstreamResponse extends AutoCloseable {
     /** The body's length when the upstream declared it. */
     OptionalLong contentLength();
 
+    /** Whether trailer fields may follow the body (chunked HTTP/1.1, or HTTP/2). */
+    boolean trailersPossible();
+
     /** Trailer fields, once the body has been read to the end. */
     Optional<ResponseHead> trailers();
 
