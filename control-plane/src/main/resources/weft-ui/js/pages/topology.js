@@ -29,7 +29,7 @@ export default {
         replace(notes, metrics.ok ? null : metrics.missing
           ? unavailable(metrics, 'Requests per second, error rate, p99 and mTLS per call')
           : h('p', {class: 'notice error'}, `Metrics: ${metrics.message}`));
-        replace(table, callTable(model.edges, metrics.ok));
+        replace(table, callTable(model.edges, model.nodes, metrics.ok));
       },
     };
   },
@@ -120,7 +120,8 @@ function draw(model) {
       : `${n.endpoints} endpoint${n.endpoints === 1 ? '' : 's'}${n.labels && n.labels.version ? ' · ' + n.labels.version : ''}`;
     svg.append(s('g', {class: `node ${n.kind}${n.endpoints === 0 && n.kind !== 'edge' ? ' empty' : ''}`, 'data-service': n.name,
       transform: `translate(${p.x} ${p.y})`},
-      s('title', {}, `${n.name}: ${detail}${n.undeclared ? ' (seen in traffic, not declared)' : ''}`),
+      s('title', {}, `${n.name}: ${detail}${n.mtls ? `, mTLS mode ${n.mtls} (configured)` : ''}`
+        + `${n.undeclared ? ' (seen in traffic, not declared)' : ''}`),
       s('rect', {width: BOX_W, height: BOX_H, rx: 6}),
       s('text', {x: 10, y: 21, class: 'node-name'}, n.name),
       s('text', {x: 10, y: 39, class: 'node-detail'}, detail)));
@@ -147,10 +148,11 @@ function lockGlyph(e, x, y) {
     s('rect', {x: 1, y: 6, width: 10, height: 8, rx: 1.5}));
 }
 
-function callTable(edges, haveMetrics) {
+function callTable(edges, nodes, haveMetrics) {
+  const modeOf = new Map(nodes.map(n => [n.name, n.mtls]));
   const sorted = [...edges].sort((a, b) => a.from.localeCompare(b.from) || a.to.localeCompare(b.to));
   return h('table', {class: 'data', id: 'calls'},
-    h('thead', {}, h('tr', {}, ['From', 'To', 'Declared by', 'Requests/s', 'Error rate', 'p99', 'mTLS']
+    h('thead', {}, h('tr', {}, ['From', 'To', 'Declared by', 'Requests/s', 'Error rate', 'p99', 'mTLS seen', 'Callee\'s mTLS mode']
       .map(t => h('th', {scope: 'col'}, t)))),
     h('tbody', {}, sorted.map(e => h('tr', {'data-from': e.from, 'data-to': e.to},
       h('td', {}, e.from), h('td', {}, e.to),
@@ -158,7 +160,9 @@ function callTable(edges, haveMetrics) {
       h('td', {class: 'num'}, e.metrics ? num(e.metrics.rps) : '—'),
       h('td', {class: `num ${errorClass(e.metrics)}`}, e.metrics ? pct(e.metrics.errorRate) : '—'),
       h('td', {class: 'num'}, e.metrics ? `${num(e.metrics.p99Ms, 0)} ms` : '—'),
-      h('td', {}, mtlsText(e) || (haveMetrics ? 'unknown' : '—'))))));
+      h('td', {}, mtlsText(e) || (haveMetrics ? 'unknown' : '—')),
+      h('td', {}, modeOf.get(e.to) ? h('span', {class: `badge mode-${modeOf.get(e.to).toLowerCase()}`,
+        title: 'what the config asks of the callee\'s inbound listener'}, modeOf.get(e.to)) : '—')))));
 }
 
 function legend() {

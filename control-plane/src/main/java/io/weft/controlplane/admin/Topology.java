@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * The mesh as a graph of who may call whom, derived from the config alone: a service calls each
@@ -25,7 +24,11 @@ public record Topology(List<Node> nodes, List<Edge> edges) {
     /** The name of the edge gateway's node in the graph. */
     public static final String EDGE = "edge";
 
-    public record Node(String name, String kind, String namespace, Map<String, String> labels) {
+    /**
+     * @param mtls the mTLS mode the config sets for the service's inbound listener (STRICT, PERMISSIVE,
+     *             DISABLE); empty for the edge
+     */
+    public record Node(String name, String kind, String namespace, Map<String, String> labels, String mtls) {
     }
 
     /**
@@ -39,21 +42,17 @@ public record Topology(List<Node> nodes, List<Edge> edges) {
         Map<String, Edge> edges = new LinkedHashMap<>();
         config.services().values().stream()
                 .sorted(java.util.Comparator.comparing(ServiceSpec::name))
-                .forEach(s -> nodes.add(new Node(s.name(), "service", s.namespace(), s.labels())));
+                .forEach(s -> nodes.add(new Node(s.name(), "service", s.namespace(), s.labels(), config.mtlsFor(s).name())));
         if (!config.edgeHosts().isEmpty()) {
-            nodes.add(0, new Node(EDGE, "edge", "", Map.of()));
+            nodes.add(0, new Node(EDGE, "edge", "", Map.of(), ""));
             config.edgeHosts().forEach(vh -> addRoutes(edges, EDGE, vh));
         }
         config.services().values().stream()
                 .sorted(java.util.Comparator.comparing(ServiceSpec::name))
-                .forEach(s -> s.dependsOn().forEach(dep -> hostFor(config, dep).ifPresentOrElse(
+                .forEach(s -> s.dependsOn().forEach(dep -> config.hostFor(dep).ifPresentOrElse(
                         vh -> addRoutes(edges, s.name(), vh),
                         () -> add(edges, s.name(), dep, dep))));
         return new Topology(List.copyOf(nodes), List.copyOf(edges.values()));
-    }
-
-    private static Optional<VirtualHostSpec> hostFor(MeshConfig config, String name) {
-        return config.virtualHosts().values().stream().filter(v -> v.domains().contains(name)).findFirst();
     }
 
     private static void addRoutes(Map<String, Edge> edges, String from, VirtualHostSpec vh) {

@@ -11,9 +11,10 @@ class TopologyTest {
     @Test
     void aServiceCallsEveryTargetOfTheRoutesOfWhatItDependsOnAndTheEdgeCallsItsRoutesTargets() {
         Topology t = Topology.of(MeshConfigLoader.parse(Map.of("mesh.yaml", """
+                mtls: STRICT
                 services:
                   users: {}
-                  users-v2: {labels: {version: v2}}
+                  users-v2: {labels: {version: v2}, mtls: PERMISSIVE}
                   payments: {}
                   orders: {dependsOn: [users, payments]}
                 virtualHosts:
@@ -32,6 +33,8 @@ class TopologyTest {
         assertEquals(List.of("edge", "orders", "payments", "users", "users-v2"),
                 t.nodes().stream().map(Topology.Node::name).toList());
         assertEquals("edge", t.nodes().get(0).kind());
+        assertEquals(List.of("", "STRICT", "STRICT", "STRICT", "PERMISSIVE"), t.nodes().stream().map(Topology.Node::mtls).toList(),
+                "each service's configured mode: the mesh's, or its own");
         assertEquals(List.of(
                 new Topology.Edge("edge", "orders", List.of("public/orders-api")),
                 new Topology.Edge("orders", "users", List.of("users/canary")),
@@ -42,7 +45,7 @@ class TopologyTest {
     @Test
     void withoutEdgeRoutesThereIsNoEdgeNodeAndAServiceWithoutDependenciesCallsNobody() {
         Topology t = Topology.of(MeshConfigLoader.parse(Map.of("mesh.yaml", "services:\n  users: {}\n")));
-        assertEquals(List.of(new Topology.Node("users", "service", "default", Map.of())), t.nodes());
+        assertEquals(List.of(new Topology.Node("users", "service", "default", Map.of(), "PERMISSIVE")), t.nodes());
         assertEquals(List.of(), t.edges());
     }
 }

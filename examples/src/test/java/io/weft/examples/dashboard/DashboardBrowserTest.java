@@ -74,6 +74,7 @@ class DashboardBrowserTest {
         // the canary split shows up as the route that makes the orders -> catalog-v2 edge
         String viaRoutes = browser.text("#calls tr[data-from='orders'][data-to='catalog-v2']");
         assertTrue(viaRoutes.contains("catalog/catalog-canary") && viaRoutes.contains("catalog/catalog-split"), viaRoutes);
+        assertTrue(viaRoutes.endsWith("PERMISSIVE"), "the demo leaves mTLS at the mesh default: " + viaRoutes);
         assertMetricsShownOrSaidMissing();
         browser.screenshot("topology");
     }
@@ -166,8 +167,13 @@ class DashboardBrowserTest {
         String version = browser.attribute("#applied", "data-version");
 
         browser.open(ui + "#/rollouts");
-        String converged = browser.text("#rollout-list li[data-version='" + version + "'][data-done='true'] .converged");
-        assertTrue(converged.matches("(\\d+) of \\1 proxies converged"), converged);
+        // every proxy has acknowledged everything sent to it, at the applied version or later ...
+        browser.until(d -> Long.parseLong(browser.attribute("#convergence", "data-version")) >= Long.parseLong(version)
+                && "true".equals(browser.attribute("#convergence", "data-converged")));
+        assertEquals("7 of 7", browser.text("#converged-count"));
+        // ... and the change is in the history with who made it and how many proxies it changed
+        String entry = browser.text("#rollout-list li[data-version='" + version + "']");
+        assertTrue(entry.contains("config: mesh.yaml by dashboard") && entry.contains(" of 1 proxies converged"), entry);
         browser.screenshot("rollouts-history");
     }
 
