@@ -12,6 +12,10 @@ import io.weft.proto.MeshNames;
 import io.weft.sidecar.bootstrap.Bootstrap;
 import io.weft.sidecar.config.SnapshotCompiler;
 import io.weft.sidecar.config.SnapshotHolder;
+import io.weft.sidecar.edge.EdgeHandler;
+import io.weft.sidecar.edge.EdgeRuntime;
+import io.weft.sidecar.edge.ProblemDirectHandler;
+import io.weft.sidecar.filter.cache.ResponseCaches;
 import io.weft.sidecar.filter.FilterContext;
 import io.weft.sidecar.filter.FilterRegistry;
 import io.weft.sidecar.filter.SharedResources;
@@ -64,9 +68,18 @@ public final class Sidecar implements AutoCloseable {
     private final ManagedChannel channel;
     private final AdsClient ads;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final EdgeRuntime edgeRuntime;
+    private final io.helidon.webclient.api.WebClient edgeClient;
 
     private Sidecar(Bootstrap bootstrap, FilterRegistry filters, Clock clock) {
         this.bootstrap = bootstrap;
+        this.edgeRuntime = EdgeRuntime.create(clock);
+        this.edgeClient = io.helidon.webclient.api.WebClient.builder()
+                .followRedirects(false)
+                .contentEncoding(ContentEncodingContext.builder().contentEncodingsDiscoverServices(false).build())
+                .connectTimeout(Duration.ofSeconds(2))
+                .shareConnectionCache(false)
+                .build();
         this.upstreams = new UpstreamRegistry(Ticker.system(), bootstrap.labels().getOrDefault("zone", ""), http1);
         Forwarder forwarder = new Forwarder(http1, http2, grpc);
         AccessLog log = AccessLog.flagged();
@@ -82,15 +95,24 @@ public final class Sidecar implements AutoCloseable {
                 .port(bootstrap.adminPort())
                 .contentEncoding(identity)
                 .shutdownHook(false)
-                .routing(r -> r.register("/", admin));
+                .routing(r -> {
+                    r.register("/", admin);
+                    if (bootstrap.mode() == Bootstrap.Mode.EDGE) {
+                        r.post("/edge/cache/purge", this::purge);
+                    }
+                });
         if (bootstrap.mode() == Bootstrap.Mode.SIDECAR) {
             b.putSocket(INBOUND, s -> s.host("0.0.0.0").port(bootstrap.inboundPort()).contentEncoding(identity)
                     .routing(r -> r.any(handler(MeshNames.INBOUND_LISTENER, log, stats, true))));
             b.putSocket(OUTBOUND, s -> s.host("127.0.0.1").port(bootstrap.outboundPort()).contentEncoding(identity)
                     .routing(r -> r.any(handler(MeshNames.OUTBOUND_LISTENER, log, stats, false))));
         } else {
+            // The edge runs its own handler: path normalization, then the route's edge filter chain
+            // (guard, authn, rate limit, cache, transform), then the upstream call.
+            EdgeHandler edge = new EdgeHandler(snapshots, edgeClient, edgeRuntime);
             b.putSocket(EDGE, s -> s.host("0.0.0.0").port(bootstrap.edgePort()).contentEncoding(identity)
-                    .routing(r -> r.any(handler(MeshNames.EDGE_LISTENER, log, stats, true))));
+                    .directHandlers(ProblemDirectHandler.all())
+                    .routing(r -> r.any(edge)));
         }
         this.server = b.build().start();
         this.channel = NettyChannelBuilder.forTarget(bootstrap.controlPlane())
@@ -243,5 +265,13 @@ public final class Sidecar implements AutoCloseable {
         http2.close();
         grpc.close();
         shared.close();
+        edgeClient.closeResource();
+        edgeRuntime.close();
+    }
+
+    /** Admin: {@code POST /edge/cache/purge[?route=R][&prefix=/path]} drops cached edge responses. */
+    private void purge(io.helidon.webserver.http.ServerRequest req, io.helidon.webserver.http.ServerResponse res) {
+        long n = ResponseCaches.of(edgeRuntime).purge(req.query().first("route").orElse(""), req.query().first("prefix").orElse(""));
+        res.header(io.helidon.http.HeaderNames.CONTENT_TYPE, "application/json").send("{\"purged\":" + n + "}\n");
     }
 }

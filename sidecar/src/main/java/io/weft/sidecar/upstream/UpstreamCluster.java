@@ -40,6 +40,11 @@ public final class UpstreamCluster {
         return Arrays.stream(endpoints).map(EndpointState::spec).toList();
     }
 
+    /** An available endpoint chosen by the cluster's policy, for callers that do their own accounting (the edge). */
+    public Optional<EndpointSpec> pick() {
+        return pick(java.util.concurrent.ThreadLocalRandom.current().nextLong(), null).map(EndpointState::spec);
+    }
+
     /**
      * An available endpoint chosen by the cluster's policy.
      *

@@ -45,7 +45,8 @@ class DrainTest {
 
     private ControlPlane controlPlane() throws Exception {
         Files.writeString(tmp.resolve("mesh.yaml"), MESH);
-        return ControlPlane.start(new ControlPlaneOptions(tmp, "127.0.0.1", 0, 0, Duration.ofMillis(200), Duration.ofMillis(20)));
+        return ControlPlane.start(new ControlPlaneOptions(java.util.Optional.of(tmp), "127.0.0.1", 0, 0, Duration.ofMillis(200),
+                Duration.ofMillis(20), Duration.ZERO, java.util.Optional.empty()));
     }
 
     private static Sidecar sidecar(ControlPlane cp, String service, String node, int appPort) {
