@@ -69,7 +69,7 @@ public final class ResourceParser {
         if (hcm.getRds().getRouteConfigName().isEmpty()) {
             throw new InvalidResourceException(where + ": rds.route_config_name: empty (expected: a name)");
         }
-        return new ListenerSpec(l.getName(), hcm.getRds().getRouteConfigName());
+        return new ListenerSpec(l.getName(), hcm.getRds().getRouteConfigName(), TelemetryParser.parse(hcm, where));
     }
 
     public static RouteConfigSpec routeConfig(Any any) throws InvalidResourceException {
