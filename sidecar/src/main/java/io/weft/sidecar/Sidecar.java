@@ -13,8 +13,9 @@ import io.weft.sidecar.bootstrap.Bootstrap;
 import io.weft.sidecar.config.SnapshotHolder;
 import io.weft.sidecar.listener.AdminService;
 import io.weft.sidecar.listener.ProxyHandler;
+import io.weft.sidecar.telemetry.ProxyTelemetry;
 import io.weft.sidecar.xds.AdsClient;
-import io.weft.sidecar.xds.XdsUpdateListener;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
@@ -37,9 +38,12 @@ public final class Sidecar implements AutoCloseable {
     private final ManagedChannel channel;
     private final AdsClient ads;
     private final AdminService admin;
+    private final ProxyTelemetry telemetry;
 
     private Sidecar(Bootstrap bootstrap) {
         this.bootstrap = bootstrap;
+        this.telemetry = ProxyTelemetry.create(bootstrap.nodeId(), bootstrap.service(), bootstrap.namespace(),
+                bootstrap.mode().name().toLowerCase(Locale.ROOT), Clock.systemUTC());
         this.client = WebClient.builder()
                 .followRedirects(false)
                 .contentEncoding(ContentEncodingContext.builder().contentEncodingsDiscoverServices(false).build())
@@ -54,22 +58,25 @@ public final class Sidecar implements AutoCloseable {
                 .port(bootstrap.adminPort())
                 .contentEncoding(identity)
                 .shutdownHook(false)
-                .routing(r -> r.register("/", admin));
+                .routing(r -> r.register("/", admin).register("/", telemetry.admin()));
         if (bootstrap.mode() == Bootstrap.Mode.SIDECAR) {
             b.putSocket(INBOUND, s -> s.host("0.0.0.0").port(bootstrap.inboundPort()).contentEncoding(identity)
-                    .routing(r -> r.any(new ProxyHandler(MeshNames.INBOUND_LISTENER, snapshots, client))));
+                    .routing(r -> r.any(new ProxyHandler(MeshNames.INBOUND_LISTENER, snapshots, client,
+                            telemetry.listener(MeshNames.INBOUND_LISTENER)))));
             b.putSocket(OUTBOUND, s -> s.host("127.0.0.1").port(bootstrap.outboundPort()).contentEncoding(identity)
-                    .routing(r -> r.any(new ProxyHandler(MeshNames.OUTBOUND_LISTENER, snapshots, client))));
+                    .routing(r -> r.any(new ProxyHandler(MeshNames.OUTBOUND_LISTENER, snapshots, client,
+                            telemetry.listener(MeshNames.OUTBOUND_LISTENER)))));
         } else {
             b.putSocket(EDGE, s -> s.host("0.0.0.0").port(bootstrap.edgePort()).contentEncoding(identity)
-                    .routing(r -> r.any(new ProxyHandler(MeshNames.EDGE_LISTENER, snapshots, client))));
+                    .routing(r -> r.any(new ProxyHandler(MeshNames.EDGE_LISTENER, snapshots, client,
+                            telemetry.listener(MeshNames.EDGE_LISTENER)))));
         }
         this.server = b.build().start();
         this.channel = NettyChannelBuilder.forTarget(bootstrap.controlPlane())
                 .usePlaintext()
                 .keepAliveTime(30, TimeUnit.SECONDS)
                 .build();
-        this.ads = new AdsClient(channel, node(), snapshots, new XdsUpdateListener() { });
+        this.ads = new AdsClient(channel, node(), snapshots, telemetry.xds());
         adsRef[0] = ads;
         ads.start();
     }
@@ -97,6 +104,11 @@ public final class Sidecar implements AutoCloseable {
 
     public int edgePort() {
         return server.port(EDGE);
+    }
+
+    /** Tracing, metrics and logs of this proxy; also the hooks upstream and TLS code report to. */
+    public ProxyTelemetry telemetry() {
+        return telemetry;
     }
 
     public Bootstrap bootstrap() {
@@ -143,5 +155,6 @@ public final class Sidecar implements AutoCloseable {
         channel.shutdownNow();
         server.stop();
         client.closeResource();
+        telemetry.close();
     }
 }

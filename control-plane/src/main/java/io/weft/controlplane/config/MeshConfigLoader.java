@@ -6,6 +6,7 @@ import io.weft.controlplane.model.PathMatch;
 import io.weft.controlplane.model.RouteMatch;
 import io.weft.controlplane.model.RouteSpec;
 import io.weft.controlplane.model.ServiceSpec;
+import io.weft.controlplane.model.TelemetryConfig;
 import io.weft.controlplane.model.VirtualHostSpec;
 import io.weft.controlplane.model.WeightedTarget;
 import java.io.IOException;
@@ -32,7 +33,7 @@ import org.yaml.snakeyaml.error.YAMLException;
  * Every error names the file, the field path and what was expected. Stateless and thread-safe.
  */
 public final class MeshConfigLoader {
-    private static final Set<String> TOP_KEYS = Set.of("trustDomain", "services", "virtualHosts", "edge");
+    private static final Set<String> TOP_KEYS = Set.of("trustDomain", "services", "virtualHosts", "edge", "telemetry");
     private static final Set<String> SERVICE_KEYS = Set.of("namespace", "labels", "dependsOn");
     private static final Set<String> VHOST_KEYS = Set.of("name", "domains", "routes");
     private static final Set<String> ROUTE_KEYS = Set.of("name", "match", "to", "split", "timeout", "prefixRewrite");
@@ -104,6 +105,8 @@ public final class MeshConfigLoader {
         private final Map<String, YamlNode> vhostNodes = new LinkedHashMap<>();
         private final List<VirtualHostSpec> edgeHosts = new ArrayList<>();
         private final List<YamlNode> edgeNodes = new ArrayList<>();
+        private TelemetryConfig telemetry = TelemetryConfig.DEFAULT;
+        private String telemetryFile;
 
         void read(YamlNode root) {
             if (root.isMissing()) {
@@ -141,6 +144,14 @@ public final class MeshConfigLoader {
                 }
                 vhosts.put(spec.name(), spec);
                 vhostNodes.put(spec.name(), vh);
+            }
+            YamlNode tel = root.get("telemetry");
+            if (!tel.isMissing()) {
+                if (telemetryFile != null) {
+                    throw tel.error("telemetry set again (first in " + telemetryFile + ")", "one declaration");
+                }
+                telemetry = TelemetryConfigReader.read(tel);
+                telemetryFile = root.file();
             }
             YamlNode edge = root.get("edge");
             edge.allowKeys(Set.of("virtualHosts"));
@@ -290,7 +301,7 @@ public final class MeshConfigLoader {
                 }
             }
             checkUniqueDomains(all);
-            return new MeshConfig(trustDomain, services, all, edgeHosts);
+            return new MeshConfig(trustDomain, services, all, edgeHosts, telemetry);
         }
 
         private void checkTargets(VirtualHostSpec vh, YamlNode node) {

@@ -25,7 +25,7 @@ final class NodeView {
 
     static NodeView build(ProxyNode node, MeshState state) {
         List<XdsResource> listeners = new ArrayList<>();
-        ListenerTranslator.forNode(node).forEach(l -> listeners.add(XdsResource.of(l.getName(), l)));
+        ListenerTranslator.forNode(node, state.config().telemetry()).forEach(l -> listeners.add(XdsResource.of(l.getName(), l)));
         List<XdsResource> routes = new ArrayList<>();
         RouteTranslator.forNode(node, state.config()).forEach(r -> routes.add(XdsResource.of(r.getName(), r)));
         List<XdsResource> clusters = new ArrayList<>();

@@ -17,6 +17,8 @@ import io.weft.sidecar.model.EndpointSpec;
 import io.weft.sidecar.route.RequestView;
 import io.weft.sidecar.route.Route;
 import io.weft.sidecar.route.RouteTable;
+import io.weft.sidecar.telemetry.Exchange;
+import io.weft.sidecar.telemetry.ListenerTelemetry;
 import io.weft.sidecar.upstream.UpstreamCluster;
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,7 +29,6 @@ import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.UUID;
 
 /**
  * Proxies every request of one listener: reads the current snapshot once, routes by host and
@@ -43,46 +44,59 @@ public final class ProxyHandler implements Handler {
     private final String listenerName;
     private final SnapshotHolder snapshots;
     private final WebClient client;
+    private final ListenerTelemetry telemetry;
 
-    public ProxyHandler(String listenerName, SnapshotHolder snapshots, WebClient client) {
+    public ProxyHandler(String listenerName, SnapshotHolder snapshots, WebClient client, ListenerTelemetry telemetry) {
         this.listenerName = Objects.requireNonNull(listenerName, "listenerName");
         this.snapshots = Objects.requireNonNull(snapshots, "snapshots");
         this.client = Objects.requireNonNull(client, "client");
+        this.telemetry = Objects.requireNonNull(telemetry, "telemetry");
     }
 
     @Override
     public void handle(ServerRequest req, ServerResponse res) {
         Optional<ConfigSnapshot> snap = snapshots.current();
+        RequestTarget target = RequestTarget.of(req);
+        Exchange ex = telemetry.begin(req, snap, target.authority(), target.path());
+        try {
+            res.header(ListenerTelemetry.TRACE_ID, ex.traceId());
+            handle(req, res, snap, target, ex);
+        } finally {
+            ex.finish();
+        }
+    }
+
+    private void handle(ServerRequest req, ServerResponse res, Optional<ConfigSnapshot> snap, RequestTarget target, Exchange ex) {
         if (snap.isEmpty()) {
-            local(res, Status.SERVICE_UNAVAILABLE_503, ResponseFlags.NCF, "proxy has no configuration yet");
+            local(res, ex, Status.SERVICE_UNAVAILABLE_503, ResponseFlags.NCF, "proxy has no configuration yet");
             return;
         }
         Optional<RouteTable> table = snap.get().listener(listenerName);
         if (table.isEmpty()) {
-            local(res, Status.NOT_FOUND_404, ResponseFlags.NR, "listener " + listenerName + " is not configured");
+            local(res, ex, Status.NOT_FOUND_404, ResponseFlags.NR, "listener " + listenerName + " is not configured");
             return;
         }
-        RequestTarget target = RequestTarget.of(req);
         Optional<Route> route = table.get().match(target.authority(), new View(req, target.path()));
         if (route.isEmpty()) {
-            local(res, Status.NOT_FOUND_404, ResponseFlags.NR, "no route for " + target.authority() + target.path());
+            local(res, ex, Status.NOT_FOUND_404, ResponseFlags.NR, "no route for " + target.authority() + target.path());
             return;
         }
         String clusterName = route.get().pickCluster();
+        ex.routed(route.get().name(), clusterName);
         Optional<UpstreamCluster> cluster = snap.get().cluster(clusterName);
         if (cluster.isEmpty()) {
-            local(res, Status.SERVICE_UNAVAILABLE_503, ResponseFlags.NC, "cluster " + clusterName + " not found");
+            local(res, ex, Status.SERVICE_UNAVAILABLE_503, ResponseFlags.NC, "cluster " + clusterName + " not found");
             return;
         }
         Optional<EndpointSpec> endpoint = cluster.get().pick();
         if (endpoint.isEmpty()) {
-            local(res, Status.SERVICE_UNAVAILABLE_503, ResponseFlags.UH, "no healthy upstream in " + clusterName);
+            local(res, ex, Status.SERVICE_UNAVAILABLE_503, ResponseFlags.UH, "no healthy upstream in " + clusterName);
             return;
         }
-        forward(req, res, route.get(), endpoint.get(), target);
+        forward(req, res, route.get(), endpoint.get(), target, ex);
     }
 
-    private void forward(ServerRequest req, ServerResponse res, Route route, EndpointSpec ep, RequestTarget target) {
+    private void forward(ServerRequest req, ServerResponse res, Route route, EndpointSpec ep, RequestTarget target, Exchange ex) {
         String rawQuery = req.query().rawValue();
         String pathAndQuery = target.path() + (rawQuery.isEmpty() ? "" : "?" + rawQuery);
         HttpClientRequest out = client.method(req.prologue().method())
@@ -91,14 +105,16 @@ public final class ProxyHandler implements Handler {
                 .followRedirects(false)
                 .keepAlive(true);
         route.timeout().ifPresent(out::readTimeout);
-        copyRequestHeaders(req, out, target.authority());
+        Exchange.Attempt attempt = ex.attempt(ep.address(), ep.port());
+        copyRequestHeaders(req, out, target.authority(), ex.requestId(), attempt);
         HttpClientResponse upstream;
+        long[] received = {0};
         try {
             boolean hasBody = req.content().hasEntity();
             if (hasBody) {
                 upstream = out.outputStream(os -> {
                     try (InputStream in = req.content().inputStream()) {
-                        in.transferTo(os);
+                        received[0] = in.transferTo(os);
                     }
                     os.close();
                 });
@@ -106,10 +122,12 @@ public final class ProxyHandler implements Handler {
                 upstream = out.request();
             }
         } catch (RuntimeException e) {
-            failUpstream(res, e);
+            failUpstream(res, e, ex, attempt);
             return;
         }
         try (upstream) {
+            attempt.end(upstream.status().code());
+            ex.responded(upstream.status().code());
             res.status(upstream.status());
             for (Header h : upstream.headers()) {
                 if (!HopByHop.drop(h, upstream.headers())) {
@@ -117,27 +135,31 @@ public final class ProxyHandler implements Handler {
                 }
             }
             try (InputStream body = upstream.inputStream(); OutputStream os = res.outputStream()) {
-                body.transferTo(os);
+                ex.bytes(received[0], body.transferTo(os));
             }
         } catch (IOException | UncheckedIOException e) {
             // The response has started; all a proxy can do is cut the connection so the caller sees it.
+            ex.reset(ResponseFlags.UR.name(), "upstream reset mid-response");
             throw new UncheckedIOException("upstream reset mid-response", e instanceof IOException io ? io : new IOException(e));
         }
     }
 
-    private static void failUpstream(ServerResponse res, RuntimeException e) {
+    private static void failUpstream(ServerResponse res, RuntimeException e, Exchange ex, Exchange.Attempt attempt) {
         Throwable cause = e;
         while (cause.getCause() != null && !(cause instanceof ConnectException) && !(cause instanceof SocketTimeoutException)) {
             cause = cause.getCause();
         }
         if (cause instanceof SocketTimeoutException) {
-            local(res, Status.GATEWAY_TIMEOUT_504, ResponseFlags.UT, "upstream request timeout");
+            attempt.fail(ResponseFlags.UT.name(), "upstream request timeout");
+            local(res, ex, Status.GATEWAY_TIMEOUT_504, ResponseFlags.UT, "upstream request timeout");
         } else {
-            local(res, Status.SERVICE_UNAVAILABLE_503, ResponseFlags.UF, "upstream connect error: " + cause.getMessage());
+            attempt.fail(ResponseFlags.UF.name(), "upstream connect error: " + cause.getMessage());
+            local(res, ex, Status.SERVICE_UNAVAILABLE_503, ResponseFlags.UF, "upstream connect error: " + cause.getMessage());
         }
     }
 
-    private static void copyRequestHeaders(ServerRequest req, ClientRequest<?> out, String host) {
+    private static void copyRequestHeaders(ServerRequest req, ClientRequest<?> out, String host, String requestId,
+                                           Exchange.Attempt attempt) {
         var headers = req.headers();
         out.headers(h -> {
             for (Header header : headers) {
@@ -152,12 +174,14 @@ public final class ProxyHandler implements Handler {
                 h.set(XFP, req.isSecure() ? "https" : "http");
             }
             if (!headers.contains(REQUEST_ID)) {
-                h.set(REQUEST_ID, UUID.randomUUID().toString());
+                h.set(REQUEST_ID, requestId);
             }
+            attempt.inject(h);
         });
     }
 
-    static void local(ServerResponse res, Status status, ResponseFlags flag, String detail) {
+    static void local(ServerResponse res, Exchange ex, Status status, ResponseFlags flag, String detail) {
+        ex.localReply(status.code(), flag.name(), detail);
         res.status(status)
                 .header(FLAGS, flag.name())
                 .header(HeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8")

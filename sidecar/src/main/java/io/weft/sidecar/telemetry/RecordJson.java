@@ -1,5 +1,6 @@
 package io.weft.sidecar.telemetry;
 
+import io.weft.proto.MeshNames;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -11,10 +12,7 @@ import java.util.Set;
  */
 public final class RecordJson {
     /** Every field, in the default order. */
-    public static final List<String> FIELDS = List.of("time", "trace_id", "span_id", "request_id", "node", "listener",
-            "method", "authority", "path", "route", "cluster", "upstream", "status", "response_flags", "detail",
-            "bytes_received", "bytes_sent", "duration_ms", "upstream_duration_ms", "attempts", "downstream_peer",
-            "peer_identity");
+    public static final List<String> FIELDS = MeshNames.ACCESS_LOG_FIELDS;
     private static final Set<String> KNOWN = Set.copyOf(FIELDS);
 
     private RecordJson() {

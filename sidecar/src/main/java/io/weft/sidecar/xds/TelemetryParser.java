@@ -4,6 +4,7 @@ import com.google.protobuf.Any;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.envoyproxy.envoy.config.accesslog.v3.AccessLog;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
+import io.weft.proto.MeshNames;
 import io.weft.proto.v1.JsonAccessLog;
 import io.weft.proto.v1.OtlpTracing;
 import io.weft.sidecar.model.TelemetrySpec;
@@ -62,6 +63,12 @@ final class TelemetryParser {
             if (!(ratio >= 0 && ratio <= 1)) {
                 throw new InvalidResourceException(where + ": access_log[" + i + "].success_sample_ratio " + ratio
                         + " (expected: 0 to 1)");
+            }
+            for (String f : j.getFieldsList()) {
+                if (!MeshNames.ACCESS_LOG_FIELDS.contains(f)) {
+                    throw new InvalidResourceException(where + ": access_log[" + i + "].fields: \"" + f
+                            + "\" (expected: one of " + MeshNames.ACCESS_LOG_FIELDS + ")");
+                }
             }
             log = new TelemetrySpec.AccessLog(!j.getDisabled(), j.getPath().isEmpty() ? "-" : j.getPath(), ratio,
                     j.getFieldsList());
