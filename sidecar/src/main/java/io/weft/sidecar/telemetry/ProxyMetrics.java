@@ -179,12 +179,14 @@ final class ProxyMetrics implements UpstreamObserver, TlsObserver, XdsUpdateList
 
     @Override
     public void accepted(String typeUrl, String version) {
+        xdsConnected = true; // a response arrived, so the stream is up (the client reports no separate connect)
         xdsUpdates.add(1, Attributes.of(AttributeKey.stringKey("type"), shortType(typeUrl),
                 AttributeKey.stringKey("result"), "ack"));
     }
 
     @Override
     public void rejected(String typeUrl, String version, String error) {
+        xdsConnected = true;
         xdsUpdates.add(1, Attributes.of(AttributeKey.stringKey("type"), shortType(typeUrl),
                 AttributeKey.stringKey("result"), "nack"));
     }
