@@ -142,6 +142,36 @@ class TracingEndToEndTest {
     }
 
     @Test
+    void atZeroPercentAFailedRequestIsStillExportedFromTheEdgeAndASuccessfulOneIsNot() throws Exception {
+        String yaml = meshYaml("").replace("  orders:\n", "  ghost: {}\n  orders:\n")
+                .replace("        - name: users-api\n", """
+                                - name: ghost-api
+                                  match: {prefix: /ghost/}
+                                  to: ghost
+                                - name: users-api
+                        """);
+        try (OtlpReceiver otlp = OtlpReceiver.start();
+             MeshHarness mesh = MeshHarness.start(tmp, Map.of("mesh.yaml", yaml + "    collector: " + otlp.grpcEndpoint()
+                     + "\n    samplingPercent: 0\n    alwaysSampleErrorsAtEdge: true\n"))) {
+            String edge = "http://127.0.0.1:" + mesh.edge.edgePort();
+            String ok = mesh.get(edge + "/users/1").headers().firstValue("x-weft-trace-id").orElseThrow();
+            HttpResponse<String> failed = mesh.get(edge + "/ghost/1");
+            assertEquals(503, failed.statusCode());
+            String failedTrace = failed.headers().firstValue("x-weft-trace-id").orElseThrow();
+            otlp.await(WAIT, s -> !otlp.trace(failedTrace).isEmpty());
+            List<ReceivedSpan> spans = otlp.trace(failedTrace);
+            assertEquals(1, spans.size(), describe(otlp.spans()));
+            ReceivedSpan span = spans.get(0);
+            assertEquals("edge", span.service());
+            assertEquals("ERROR", span.status());
+            assertEquals("UH", span.attr("weft.response_flags"));
+            assertEquals("503", span.attr("http.response.status_code"));
+            mesh.edge.telemetry().flush();
+            assertTrue(otlp.trace(ok).isEmpty(), "a successful request at 0%: " + describe(otlp.trace(ok)));
+        }
+    }
+
+    @Test
     void collectorDownDropsSpansWithACounterAndTrafficIsUnaffected() throws Exception {
         int closedPort;
         try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {

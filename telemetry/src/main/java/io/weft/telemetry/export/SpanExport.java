@@ -43,9 +43,13 @@ public final class SpanExport {
         return new CountingSpanExporter(raw, counters);
     }
 
-    /** Batches spans for {@code exporter}; the processor's own queue metrics go to {@code meters}. */
+    /**
+     * Batches every span handed to it for {@code exporter}, sampled or not: the caller decides which
+     * spans reach it (tail decisions). The processor's own queue metrics go to {@code meters}.
+     */
     public static SpanProcessor batch(SpanExporter exporter, Duration delay, MeterProvider meters) {
         return BatchSpanProcessor.builder(exporter)
+                .setExportUnsampledSpans(true)
                 .setScheduleDelay(delay)
                 .setMaxQueueSize(MAX_QUEUE)
                 .setMaxExportBatchSize(512)
