@@ -9,6 +9,7 @@ import io.weft.controlplane.discovery.SelfRegistry;
 import io.weft.controlplane.model.MeshConfig;
 import io.weft.controlplane.model.MeshState;
 import io.weft.controlplane.model.ProxyNode;
+import io.weft.controlplane.telemetry.ControlPlaneMetrics;
 import io.weft.controlplane.xds.XdsListener;
 import io.weft.controlplane.xds.XdsServer;
 import java.io.IOException;
@@ -31,6 +32,7 @@ public final class ControlPlane implements AutoCloseable {
     private final ConfigWatcher watcher;
     private final Server grpc;
     private final WebServer admin;
+    private final ControlPlaneMetrics metrics = ControlPlaneMetrics.create(Clock.systemUTC());
 
     private ControlPlane(ControlPlaneOptions options) throws IOException {
         List<XdsListener> listeners = new CopyOnWriteArrayList<>();
@@ -46,6 +48,11 @@ public final class ControlPlane implements AutoCloseable {
             }
 
             @Override
+            public void pushed(ProxyNode node, String typeUrl, String version, long meshVersion) {
+                listeners.forEach(l -> l.pushed(node, typeUrl, version, meshVersion));
+            }
+
+            @Override
             public void acked(ProxyNode node, String typeUrl, String version, long meshVersion) {
                 listeners.forEach(l -> l.acked(node, typeUrl, version, meshVersion));
             }
@@ -58,6 +65,7 @@ public final class ControlPlane implements AutoCloseable {
         this.xds = new XdsServer(MeshState.of(0, MeshConfig.empty(), Map.of()), fanOut, Clock.systemUTC());
         this.registry = new SelfRegistry(options.registrationGrace());
         listeners.add(registry);
+        listeners.add(metrics);
         MeshPipeline[] holder = new MeshPipeline[1];
         MeshConfig[] first = new MeshConfig[1];
         this.watcher = ConfigWatcher.start(options.meshConfig(), cfg -> {
@@ -79,7 +87,9 @@ public final class ControlPlane implements AutoCloseable {
         this.admin = WebServer.builder()
                 .host(options.host())
                 .port(options.adminPort())
-                .routing(r -> r.register("/api/v1", new AdminApi(xds, watcher::lastError)))
+                .routing(r -> r.register("/api/v1", new AdminApi(xds, watcher::lastError))
+                        .get("/metrics", metrics::scrape)
+                        .get("/stats/prometheus", metrics::scrape))
                 .build()
                 .start();
     }
@@ -102,6 +112,11 @@ public final class ControlPlane implements AutoCloseable {
 
     public int adminPort() {
         return admin.port();
+    }
+
+    /** Control-plane metrics; also the hook the CA reports issuances to. */
+    public ControlPlaneMetrics metrics() {
+        return metrics;
     }
 
     public XdsServer xds() {
@@ -128,6 +143,7 @@ public final class ControlPlane implements AutoCloseable {
         }
         pipeline.close();
         registry.close();
+        metrics.close();
         try {
             watcher.close();
         } catch (IOException e) {

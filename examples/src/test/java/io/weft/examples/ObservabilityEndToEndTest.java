@@ -110,6 +110,12 @@ class ObservabilityEndToEndTest {
             assertTrue(metrics.contains("weft_xds_updates_total{result=\"ack\",type=\"Listener\"}"), metrics);
             assertTrue(metrics.contains("weft_xds_connected 1\n"), metrics);
 
+            String cp = mesh.get("http://127.0.0.1:" + mesh.controlPlane.adminPort() + "/metrics").body();
+            assertTrue(cp.contains("weft_controlplane_proxies_connected 7\n"), cp);
+            assertTrue(cp.contains("weft_controlplane_xds_responses_total{result=\"ack\",type=\"Listener\"}"), cp);
+            assertTrue(cp.lines().anyMatch(l -> l.startsWith("weft_controlplane_convergence_duration_seconds_count ")
+                    && !l.endsWith(" 0")), cp);
+
             String top = weftctl(0, "top", "--admin", "127.0.0.1:" + mesh.edge.adminPort(), "--once", "--window", "60");
             assertTrue(top.lines().anyMatch(l -> l.contains("weft.edge") && l.contains("orders-api")), top);
             assertTrue(top.lines().anyMatch(l -> l.contains("ghost-api") && l.contains("100.0%")), top);

@@ -158,6 +158,7 @@ final class DeltaStream extends AdsStreamBase implements StreamObserver<DeltaDis
         sub.sentNonce = resp.getNonce();
         sub.sentVersion = version;
         sub.sentMeshVersion = view.version();
+        server.listener().pushed(node, type, version, view.version());
         out.onNext(resp.build());
     }
 

@@ -128,6 +128,7 @@ final class SotwStream extends AdsStreamBase implements StreamObserver<Discovery
         sub.sentVersion = rs.version();
         sub.sentNonce = resp.getNonce();
         sub.sentMeshVersion = view.version();
+        server.listener().pushed(node, type, rs.version(), view.version());
         out.onNext(resp.build());
     }
 

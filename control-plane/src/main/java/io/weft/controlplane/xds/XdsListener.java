@@ -15,6 +15,10 @@ public interface XdsListener {
     default void disconnected(ProxyNode node) {
     }
 
+    /** A response was sent to the proxy, built from mesh state {@code meshVersion}. */
+    default void pushed(ProxyNode node, String typeUrl, String version, long meshVersion) {
+    }
+
     /** The proxy accepted a response. */
     default void acked(ProxyNode node, String typeUrl, String version, long meshVersion) {
     }
