@@ -2,7 +2,7 @@ package io.weft.controlplane.config;
 
 import io.weft.controlplane.model.TelemetryConfig;
 import io.weft.proto.MeshNames;
-import java.net.URI;
+import io.weft.telemetry.export.OtlpEndpoint;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -68,13 +68,9 @@ final class TelemetryConfigReader {
 
     private static void checkUrl(YamlNode node, String s) {
         try {
-            URI u = URI.create(s);
-            if (("http".equals(u.getScheme()) || "https".equals(u.getScheme())) && u.getHost() != null) {
-                return;
-            }
+            OtlpEndpoint.of("grpc", s);
         } catch (IllegalArgumentException e) {
-            // fall through
+            throw node.error("an http:// or https:// URL such as http://otel-collector:4317");
         }
-        throw node.error("an http:// or https:// URL such as http://otel-collector:4317");
     }
 }

@@ -8,7 +8,7 @@ import io.weft.proto.MeshNames;
 import io.weft.proto.v1.JsonAccessLog;
 import io.weft.proto.v1.OtlpTracing;
 import io.weft.sidecar.model.TelemetrySpec;
-import java.net.URI;
+import io.weft.telemetry.export.OtlpEndpoint;
 import java.util.Optional;
 
 /**
@@ -78,14 +78,11 @@ final class TelemetryParser {
 
     private static String url(String s, String where) throws InvalidResourceException {
         try {
-            URI u = URI.create(s);
-            if (("http".equals(u.getScheme()) || "https".equals(u.getScheme())) && u.getHost() != null) {
-                return s;
-            }
+            OtlpEndpoint.of("grpc", s);
+            return s;
         } catch (IllegalArgumentException e) {
-            // fall through
+            throw new InvalidResourceException(where + ": \"" + s + "\" (expected: an http:// or https:// URL with a host)");
         }
-        throw new InvalidResourceException(where + ": \"" + s + "\" (expected: an http:// or https:// URL with a host)");
     }
 
     private static <T extends com.google.protobuf.Message> T unpack(Any any, Class<T> type, String where)
