@@ -4,11 +4,16 @@ import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.helidon.webserver.WebServer;
 import io.weft.controlplane.admin.AdminApi;
+import io.weft.controlplane.config.ConfigStore;
 import io.weft.controlplane.config.ConfigWatcher;
+import io.weft.controlplane.config.ConsulKvStore;
+import io.weft.controlplane.config.DirectoryStore;
+import io.weft.controlplane.discovery.ConsulCatalog;
+import io.weft.controlplane.discovery.ConsulClients;
+import io.weft.controlplane.discovery.EndpointSource;
 import io.weft.controlplane.discovery.SelfRegistry;
 import io.weft.controlplane.model.MeshConfig;
 import io.weft.controlplane.model.MeshState;
-import io.weft.controlplane.model.ProxyNode;
 import io.weft.controlplane.telemetry.ControlPlaneMetrics;
 import io.weft.controlplane.xds.XdsListener;
 import io.weft.controlplane.xds.XdsServer;
@@ -16,68 +21,65 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.kiwiproject.consul.Consul;
 
 /**
- * A running control plane: config watcher → pipeline → xDS server on gRPC, and the admin API.
- * {@link #close()} stops it; sidecars keep serving with their last config meanwhile.
+ * A running control plane: config store → watcher → pipeline (config + discovery) → xDS server on
+ * gRPC, and the admin API. {@link #close()} stops it; sidecars keep serving with their last config
+ * meanwhile and reconnect when it is back.
  */
 public final class ControlPlane implements AutoCloseable {
     private final XdsServer xds;
     private final SelfRegistry registry;
+    private final Optional<ConsulCatalog> catalog;
+    private final Optional<Consul> consul;
     private final MeshPipeline pipeline;
     private final ConfigWatcher watcher;
+    private final ConfigChanges changes;
     private final Server grpc;
     private final WebServer admin;
     private final ControlPlaneMetrics metrics = ControlPlaneMetrics.create(Clock.systemUTC());
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("weft-cp-timer").factory());
 
     private ControlPlane(ControlPlaneOptions options) throws IOException {
-        List<XdsListener> listeners = new CopyOnWriteArrayList<>();
-        XdsListener fanOut = new XdsListener() {
-            @Override
-            public void connected(ProxyNode node) {
-                listeners.forEach(l -> l.connected(node));
-            }
-
-            @Override
-            public void disconnected(ProxyNode node) {
-                listeners.forEach(l -> l.disconnected(node));
-            }
-
-            @Override
-            public void pushed(ProxyNode node, String typeUrl, String version, long meshVersion) {
-                listeners.forEach(l -> l.pushed(node, typeUrl, version, meshVersion));
-            }
-
-            @Override
-            public void acked(ProxyNode node, String typeUrl, String version, long meshVersion) {
-                listeners.forEach(l -> l.acked(node, typeUrl, version, meshVersion));
-            }
-
-            @Override
-            public void nacked(ProxyNode node, String typeUrl, String version, String error) {
-                listeners.forEach(l -> l.nacked(node, typeUrl, version, error));
-            }
-        };
-        this.xds = new XdsServer(MeshState.of(0, MeshConfig.empty(), Map.of()), fanOut, Clock.systemUTC());
         this.registry = new SelfRegistry(options.registrationGrace());
-        listeners.add(registry);
-        listeners.add(metrics);
+        this.xds = new XdsServer(MeshState.of(0, MeshConfig.empty(), Map.of()), XdsListener.all(registry, metrics), Clock.systemUTC(),
+                options.warmUp());
+        this.consul = options.consul().map(c -> ConsulClients.create(c.address(), c.blockWait()));
+        this.catalog = options.consul().map(c -> new ConsulCatalog(consul.orElseThrow(), c.blockWait()));
+        ConfigStore store = store(options);
         MeshPipeline[] holder = new MeshPipeline[1];
         MeshConfig[] first = new MeshConfig[1];
-        this.watcher = ConfigWatcher.start(options.meshConfig(), cfg -> {
+        this.watcher = ConfigWatcher.start(store, (cfg, cause) -> {
+            catalog.ifPresent(c -> c.watch(cfg.services().keySet()));
             if (holder[0] == null) {
                 first[0] = cfg;
             } else {
-                holder[0].config(cfg);
+                holder[0].config(cfg, cause);
             }
         });
-        this.pipeline = new MeshPipeline(xds, first[0], List.of(registry), options.debounce());
+        List<EndpointSource> sources = new ArrayList<>();
+        sources.add(registry);
+        catalog.ifPresent(sources::add);
+        this.pipeline = new MeshPipeline(xds, first[0], sources, options.debounce());
         holder[0] = pipeline;
         pipeline.rebuildNow();
+        this.changes = new ConfigChanges(watcher, pipeline, xds);
+        if (!options.warmUp().isZero()) {
+            timer.scheduleWithFixedDelay(() -> {
+                if (!xds.endWarmUpIfDue()) {
+                    throw new IllegalStateException("warm-up over"); // ends the schedule
+                }
+            }, 100, 100, TimeUnit.MILLISECONDS);
+        }
         this.grpc = NettyServerBuilder.forAddress(new InetSocketAddress(options.host(), options.xdsPort()))
                 .addService(xds.service())
                 .permitKeepAliveTime(10, TimeUnit.SECONDS)
@@ -87,16 +89,32 @@ public final class ControlPlane implements AutoCloseable {
         this.admin = WebServer.builder()
                 .host(options.host())
                 .port(options.adminPort())
-                .routing(r -> r.register("/api/v1", new AdminApi(xds, watcher::lastError))
+                .shutdownHook(false)
+                .routing(r -> r.register("/api/v1", new AdminApi(xds, changes))
                         .get("/metrics", metrics::scrape)
                         .get("/stats/prometheus", metrics::scrape))
                 .build()
                 .start();
     }
 
+    /** The directory, or Consul KV (seeded from the directory, if one is given, while the prefix is empty). */
+    private ConfigStore store(ControlPlaneOptions options) {
+        Optional<String> prefix = options.consul().flatMap(ControlPlaneOptions.Consul::kvPrefix);
+        if (prefix.isEmpty()) {
+            return new DirectoryStore(options.meshConfig().orElseThrow());
+        }
+        ConsulKvStore kv = new ConsulKvStore(consul.orElseThrow(), prefix.get(), options.consul().orElseThrow().blockWait());
+        if (kv.read().isEmpty() && options.meshConfig().isPresent()) {
+            Map<String, Optional<String>> seed = new java.util.TreeMap<>();
+            new DirectoryStore(options.meshConfig().get()).read().forEach((k, v) -> seed.put(k, Optional.of(v)));
+            kv.write(seed);
+        }
+        return kv;
+    }
+
     /**
      * Starts a control plane. Throws {@link io.weft.controlplane.config.ConfigException} when the
-     * mesh config is invalid, naming the file and field.
+     * mesh config is invalid or unreadable, naming the file and field.
      */
     public static ControlPlane start(ControlPlaneOptions options) {
         try {
@@ -104,6 +122,11 @@ public final class ControlPlane implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the control plane: " + e.getMessage(), e);
         }
+    }
+
+    /** Control-plane metrics; also the hook the CA reports issuances to. */
+    public ControlPlaneMetrics metrics() {
+        return metrics;
     }
 
     public int xdsPort() {
@@ -114,11 +137,6 @@ public final class ControlPlane implements AutoCloseable {
         return admin.port();
     }
 
-    /** Control-plane metrics; also the hook the CA reports issuances to. */
-    public ControlPlaneMetrics metrics() {
-        return metrics;
-    }
-
     public XdsServer xds() {
         return xds;
     }
@@ -127,8 +145,13 @@ public final class ControlPlane implements AutoCloseable {
         return pipeline.config();
     }
 
+    /** Admin-API-style config changes: validate, dry-run, apply. */
+    public ConfigChanges changes() {
+        return changes;
+    }
+
     /** Re-reads the mesh config now (the watcher also does it on its own). */
-    public java.util.Optional<String> reloadConfig() {
+    public Optional<String> reloadConfig() {
         return watcher.reload();
     }
 
@@ -141,13 +164,12 @@ public final class ControlPlane implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        timer.shutdownNow();
         pipeline.close();
         registry.close();
         metrics.close();
-        try {
-            watcher.close();
-        } catch (IOException e) {
-            // best effort on shutdown
-        }
+        catalog.ifPresent(ConsulCatalog::close);
+        watcher.close();
+        consul.ifPresent(Consul::destroy);
     }
 }

@@ -1,55 +1,40 @@
 package io.weft.controlplane;
 
 import io.weft.controlplane.config.ConfigException;
+import io.weft.controlplane.config.Durations;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 
-/** {@code weft control-plane --mesh DIR [--host H] [--xds-port N] [--admin-port N]}. */
+/**
+ * {@code weft control-plane --mesh DIR [--host H] [--xds-port N] [--admin-port N] [--registration-grace D]
+ * [--warm-up D] [--consul URL [--consul-kv PREFIX]]}.
+ */
 public final class Main {
+    static final String USAGE = "usage: control-plane --mesh DIR [--host 127.0.0.1] [--xds-port 15010] [--admin-port 15000]\n"
+            + "                     [--registration-grace 10s] [--warm-up 10s]\n"
+            + "                     [--consul http://127.0.0.1:8500 [--consul-kv weft/mesh] [--consul-wait 30s]]\n"
+            + "  --consul     take endpoints from the Consul catalog (passing instances of each mesh service)\n"
+            + "  --consul-kv  keep the mesh YAML in Consul KV under this prefix (seeded from --mesh when empty)";
+
     private Main() {
     }
 
     public static void main(String[] args) {
-        Path mesh = null;
-        String host = "127.0.0.1";
-        int xdsPort = 15010;
-        int adminPort = 15000;
-        Duration grace = Duration.ofSeconds(10);
+        ControlPlaneOptions options;
         try {
-            for (int i = 0; i < args.length; i++) {
-                String a = args[i];
-                String v = i + 1 < args.length ? args[i + 1] : null;
-                switch (a) {
-                    case "--mesh" -> mesh = Path.of(require(a, v));
-                    case "--host" -> host = require(a, v);
-                    case "--xds-port" -> xdsPort = port(a, require(a, v));
-                    case "--admin-port" -> adminPort = port(a, require(a, v));
-                    case "--registration-grace" -> grace = io.weft.controlplane.config.Durations.parse(require(a, v))
-                            .orElseThrow(() -> new IllegalArgumentException("--registration-grace: \"" + v
-                                    + "\" (expected: a duration such as 10s)"));
-                    case "-h", "--help" -> {
-                        System.out.println("usage: control-plane --mesh DIR [--host 127.0.0.1] [--xds-port 15010] "
-                                + "[--admin-port 15000] [--registration-grace 10s]");
-                        return;
-                    }
-                    default -> throw new IllegalArgumentException(a + ": unknown option (expected: --mesh, --host, "
-                            + "--xds-port, --admin-port, --registration-grace)");
-                }
-                i++;
-            }
-            if (mesh == null) {
-                throw new IllegalArgumentException("--mesh: missing (expected: the mesh YAML directory or file)");
-            }
-            if (!Files.exists(mesh)) {
-                throw new IllegalArgumentException("--mesh: " + mesh + " does not exist (expected: a directory or a YAML file)");
-            }
+            options = parse(args);
         } catch (IllegalArgumentException e) {
-            System.err.println("weft control-plane: " + e.getMessage());
+            System.err.println("weft control-plane: " + e.getMessage() + "\n" + USAGE);
             System.exit(2);
             return;
         }
-        ControlPlaneOptions options = new ControlPlaneOptions(mesh, host, xdsPort, adminPort, grace, Duration.ofMillis(20));
+        if (options == null) {
+            System.out.println(USAGE);
+            return;
+        }
         ControlPlane cp;
         try {
             cp = ControlPlane.start(options);
@@ -59,8 +44,55 @@ public final class Main {
             return;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(cp::close, "weft-shutdown"));
-        System.out.println("weft control-plane ready: xds=" + host + ":" + cp.xdsPort() + " admin=http://" + host + ":"
-                + cp.adminPort() + "/api/v1/proxies");
+        System.out.println("weft control-plane ready: xds=" + options.host() + ":" + cp.xdsPort() + " admin=http://"
+                + options.host() + ":" + cp.adminPort() + "/api/v1/proxies");
+    }
+
+    /** The options, or null for --help. */
+    static ControlPlaneOptions parse(String[] args) {
+        Optional<Path> mesh = Optional.empty();
+        String host = "127.0.0.1";
+        int xdsPort = 15010;
+        int adminPort = 15000;
+        Duration grace = Duration.ofSeconds(10);
+        Duration warmUp = Duration.ofSeconds(10);
+        Optional<URI> consul = Optional.empty();
+        Optional<String> kv = Optional.empty();
+        Duration consulWait = Duration.ofSeconds(30);
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            String v = i + 1 < args.length ? args[i + 1] : null;
+            switch (a) {
+                case "--mesh" -> mesh = Optional.of(Path.of(require(a, v)));
+                case "--host" -> host = require(a, v);
+                case "--xds-port" -> xdsPort = port(a, require(a, v));
+                case "--admin-port" -> adminPort = port(a, require(a, v));
+                case "--registration-grace" -> grace = duration(a, require(a, v));
+                case "--warm-up" -> warmUp = duration(a, require(a, v));
+                case "--consul" -> consul = Optional.of(uri(a, require(a, v)));
+                case "--consul-kv" -> kv = Optional.of(require(a, v));
+                case "--consul-wait" -> consulWait = duration(a, require(a, v));
+                case "-h", "--help" -> {
+                    return null;
+                }
+                default -> throw new IllegalArgumentException(a + ": unknown option (expected: --mesh, --host, "
+                        + "--xds-port, --admin-port, --registration-grace, --warm-up, --consul, --consul-kv, --consul-wait)");
+            }
+            i++;
+        }
+        if (kv.isPresent() && consul.isEmpty()) {
+            throw new IllegalArgumentException("--consul-kv: needs --consul (expected: the Consul address too)");
+        }
+        if (mesh.isEmpty() && kv.isEmpty()) {
+            throw new IllegalArgumentException("--mesh: missing (expected: the mesh YAML directory or file)");
+        }
+        if (mesh.isPresent() && !Files.exists(mesh.get())) {
+            throw new IllegalArgumentException("--mesh: " + mesh.get() + " does not exist (expected: a directory or a YAML file)");
+        }
+        Optional<String> prefix = kv;
+        Duration wait = consulWait;
+        Optional<ControlPlaneOptions.Consul> c = consul.map(u -> new ControlPlaneOptions.Consul(u, prefix, wait));
+        return new ControlPlaneOptions(mesh, host, xdsPort, adminPort, grace, Duration.ofMillis(20), warmUp, c);
     }
 
     private static String require(String option, String value) {
@@ -68,6 +100,23 @@ public final class Main {
             throw new IllegalArgumentException(option + ": missing value");
         }
         return value;
+    }
+
+    private static Duration duration(String option, String value) {
+        return Durations.parse(value).filter(d -> !d.isNegative())
+                .orElseThrow(() -> new IllegalArgumentException(option + ": \"" + value + "\" (expected: a duration such as 10s)"));
+    }
+
+    private static URI uri(String option, String value) {
+        try {
+            URI u = URI.create(value);
+            if (("http".equals(u.getScheme()) || "https".equals(u.getScheme())) && u.getHost() != null) {
+                return u;
+            }
+        } catch (IllegalArgumentException e) {
+            // fall through
+        }
+        throw new IllegalArgumentException(option + ": \"" + value + "\" (expected: an http(s) URL such as http://127.0.0.1:8500)");
     }
 
     private static int port(String option, String value) {

@@ -14,11 +14,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
 
 /**
  * Joins the latest config and every endpoint source into one {@link MeshState} and hands it to the
  * xDS server. Changes are debounced: a burst of registrations (a deployment, a control-plane
- * restart) becomes one rebuild and one push, not thousands.
+ * restart) becomes one rebuild and one push, not thousands. Rebuilds run on one thread.
  */
 final class MeshPipeline implements AutoCloseable {
     private final XdsServer xds;
@@ -28,6 +29,7 @@ final class MeshPipeline implements AutoCloseable {
             Thread.ofPlatform().daemon().name("weft-rebuild").factory());
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private volatile MeshConfig config;
+    private volatile String configCause = "config";
     private long version;
 
     MeshPipeline(XdsServer xds, MeshConfig initial, List<EndpointSource> sources, Duration debounce) {
@@ -39,13 +41,20 @@ final class MeshPipeline implements AutoCloseable {
         sources.forEach(s -> s.onChange(this::changed));
     }
 
-    void config(MeshConfig next) {
+    /** A new accepted config; {@code cause} says where it came from, for the rollout status. */
+    void config(MeshConfig next, String cause) {
+        this.configCause = cause;
         this.config = next;
         changed();
     }
 
     MeshConfig config() {
         return config;
+    }
+
+    /** The state {@code candidate} would make, with today's endpoints: for dry runs. */
+    MeshState candidate(MeshConfig candidate) {
+        return MeshState.of(xds.state().version() + 1, candidate, endpoints());
     }
 
     /** Schedules one rebuild; further calls before it runs are folded into it. */
@@ -55,7 +64,7 @@ final class MeshPipeline implements AutoCloseable {
         }
     }
 
-    /** Rebuilds now, on the caller's thread, for start-up. */
+    /** Rebuilds now and waits for it: at start-up, and after a change applied through the admin API. */
     void rebuildNow() {
         try {
             executor.submit(this::rebuild).get();
@@ -64,20 +73,26 @@ final class MeshPipeline implements AutoCloseable {
         }
     }
 
-    private void rebuild() {
-        scheduled.set(false);
+    private Map<String, List<Endpoint>> endpoints() {
         Map<String, List<Endpoint>> endpoints = new HashMap<>();
         for (EndpointSource s : sources) {
             s.endpoints().forEach((svc, list) -> endpoints.merge(svc, list,
-                    (a, b) -> java.util.stream.Stream.concat(a.stream(), b.stream()).toList()));
+                    (a, b) -> Stream.concat(a.stream(), b.stream()).toList()));
         }
+        return endpoints;
+    }
+
+    private void rebuild() {
+        scheduled.set(false);
+        MeshConfig cfg = config;
         MeshState current = xds.state();
-        MeshState next = MeshState.of(version + 1, config, endpoints);
-        if (next.config().equals(current.config()) && next.endpoints().equals(current.endpoints())) {
+        MeshState next = MeshState.of(version + 1, cfg, endpoints());
+        boolean configChanged = !next.config().equals(current.config());
+        if (!configChanged && next.endpoints().equals(current.endpoints())) {
             return; // nothing changed; keep the version
         }
         version++;
-        xds.update(next);
+        xds.update(next, configChanged ? configCause : "endpoints");
     }
 
     @Override

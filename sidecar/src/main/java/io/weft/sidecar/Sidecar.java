@@ -6,14 +6,22 @@ import io.envoyproxy.envoy.config.core.v3.Node;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.helidon.http.encoding.ContentEncodingContext;
-import io.helidon.webclient.api.WebClient;
 import io.helidon.webserver.WebServer;
 import io.weft.proto.MeshNames;
 import io.weft.sidecar.bootstrap.Bootstrap;
+import io.weft.sidecar.config.SnapshotCompiler;
 import io.weft.sidecar.config.SnapshotHolder;
+import io.weft.sidecar.filter.FilterContext;
+import io.weft.sidecar.filter.FilterRegistry;
+import io.weft.sidecar.filter.SharedResources;
+import io.weft.sidecar.listener.AccessLog;
 import io.weft.sidecar.listener.AdminService;
 import io.weft.sidecar.listener.ProxyHandler;
 import io.weft.sidecar.telemetry.ProxyTelemetry;
+import io.weft.sidecar.upstream.Forwarder;
+import io.weft.sidecar.upstream.client.Http1Client;
+import io.weft.sidecar.upstream.client.Http2Upstream;
+import io.weft.sidecar.upstream.grpc.GrpcForwarder;
 import io.weft.sidecar.xds.AdsClient;
 import java.time.Clock;
 import java.time.Duration;
@@ -33,25 +41,24 @@ public final class Sidecar implements AutoCloseable {
 
     private final Bootstrap bootstrap;
     private final SnapshotHolder snapshots = new SnapshotHolder();
+    private final SharedResources shared = new SharedResources();
     private final WebServer server;
-    private final WebClient client;
+    private final Http1Client http1 = new Http1Client();
+    private final Http2Upstream http2 = new Http2Upstream();
+    private final GrpcForwarder grpc = new GrpcForwarder();
     private final ManagedChannel channel;
     private final AdsClient ads;
     private final AdminService admin;
     private final ProxyTelemetry telemetry;
 
-    private Sidecar(Bootstrap bootstrap) {
+    private Sidecar(Bootstrap bootstrap, FilterRegistry filters, Clock clock) {
         this.bootstrap = bootstrap;
         this.telemetry = ProxyTelemetry.create(bootstrap.nodeId(), bootstrap.service(), bootstrap.namespace(),
-                bootstrap.mode().name().toLowerCase(Locale.ROOT), Clock.systemUTC());
-        this.client = WebClient.builder()
-                .followRedirects(false)
-                .contentEncoding(ContentEncodingContext.builder().contentEncodingsDiscoverServices(false).build())
-                .connectTimeout(Duration.ofSeconds(2))
-                .shareConnectionCache(false)
-                .build();
+                bootstrap.mode().name().toLowerCase(Locale.ROOT), clock);
         AdsClient[] adsRef = new AdsClient[1];
         this.admin = new AdminService(bootstrap, snapshots, () -> adsRef[0] == null ? java.util.Optional.empty() : adsRef[0].lastError());
+        Forwarder forwarder = new Forwarder(http1, http2, grpc);
+        AccessLog log = AccessLog.flagged();
         ContentEncodingContext identity = ContentEncodingContext.builder().contentEncodingsDiscoverServices(false).build();
         io.helidon.webserver.WebServerConfig.Builder b = WebServer.builder()
                 .host("127.0.0.1")
@@ -61,14 +68,14 @@ public final class Sidecar implements AutoCloseable {
                 .routing(r -> r.register("/", admin).register("/", telemetry.admin()));
         if (bootstrap.mode() == Bootstrap.Mode.SIDECAR) {
             b.putSocket(INBOUND, s -> s.host("0.0.0.0").port(bootstrap.inboundPort()).contentEncoding(identity)
-                    .routing(r -> r.any(new ProxyHandler(MeshNames.INBOUND_LISTENER, snapshots, client,
+                    .routing(r -> r.any(new ProxyHandler(MeshNames.INBOUND_LISTENER, snapshots, forwarder, log,
                             telemetry.listener(MeshNames.INBOUND_LISTENER)))));
             b.putSocket(OUTBOUND, s -> s.host("127.0.0.1").port(bootstrap.outboundPort()).contentEncoding(identity)
-                    .routing(r -> r.any(new ProxyHandler(MeshNames.OUTBOUND_LISTENER, snapshots, client,
+                    .routing(r -> r.any(new ProxyHandler(MeshNames.OUTBOUND_LISTENER, snapshots, forwarder, log,
                             telemetry.listener(MeshNames.OUTBOUND_LISTENER)))));
         } else {
             b.putSocket(EDGE, s -> s.host("0.0.0.0").port(bootstrap.edgePort()).contentEncoding(identity)
-                    .routing(r -> r.any(new ProxyHandler(MeshNames.EDGE_LISTENER, snapshots, client,
+                    .routing(r -> r.any(new ProxyHandler(MeshNames.EDGE_LISTENER, snapshots, forwarder, log,
                             telemetry.listener(MeshNames.EDGE_LISTENER)))));
         }
         this.server = b.build().start();
@@ -76,14 +83,22 @@ public final class Sidecar implements AutoCloseable {
                 .usePlaintext()
                 .keepAliveTime(30, TimeUnit.SECONDS)
                 .build();
-        this.ads = new AdsClient(channel, node(), snapshots, telemetry.xds());
+        FilterContext filterContext = new FilterContext(clock, shared, bootstrap.nodeId(), bootstrap.service(), "", "");
+        this.ads = new AdsClient(channel, node(), new SnapshotCompiler(filters, filterContext, snapshots),
+                telemetry.xds());
         adsRef[0] = ads;
         ads.start();
     }
 
     /** Binds the ports, then connects to the control plane. Does not wait for the first config. */
     public static Sidecar start(Bootstrap bootstrap) {
-        return new Sidecar(Objects.requireNonNull(bootstrap, "bootstrap"));
+        return start(bootstrap, FilterRegistry.builtIn(), Clock.systemUTC());
+    }
+
+    /** As {@link #start(Bootstrap)}, with the given filters and clock (tests add their own filters). */
+    public static Sidecar start(Bootstrap bootstrap, FilterRegistry filters, Clock clock) {
+        return new Sidecar(Objects.requireNonNull(bootstrap, "bootstrap"), Objects.requireNonNull(filters, "filters"),
+                Objects.requireNonNull(clock, "clock"));
     }
 
     public boolean awaitReady(Duration timeout) throws InterruptedException {
@@ -154,7 +169,10 @@ public final class Sidecar implements AutoCloseable {
         ads.close();
         channel.shutdownNow();
         server.stop();
-        client.closeResource();
+        http1.close();
+        http2.close();
+        grpc.close();
+        shared.close();
         telemetry.close();
     }
 }

@@ -27,6 +27,11 @@ public final class ListenerTranslator {
     private ListenerTranslator() {
     }
 
+    /** The listeners a Weft proxy gets for a wildcard LDS subscription, without telemetry settings. */
+    public static List<Listener> forNode(ProxyNode node) {
+        return forNode(node, TelemetryConfig.DEFAULT);
+    }
+
     /** The listeners a Weft proxy gets for a wildcard LDS subscription. */
     public static List<Listener> forNode(ProxyNode node, TelemetryConfig telemetry) {
         return switch (node.mode()) {

@@ -41,6 +41,27 @@ final class MeshView {
         return nodeView(node).wildcard(typeUrl);
     }
 
+    /**
+     * What a subscription sees: the node's wildcard set, the named resources, or (a wildcard
+     * subscription that also names resources outside it, as on-demand lookups do) both.
+     */
+    ResourceSet subscribed(ProxyNode node, String typeUrl, boolean wildcard, Collection<String> names) {
+        if (!wildcard) {
+            return named(node, typeUrl, names);
+        }
+        ResourceSet all = wildcard(node, typeUrl);
+        if (names.isEmpty() || all.resources().keySet().containsAll(names)) {
+            return all;
+        }
+        List<XdsResource> union = new ArrayList<>(all.resources().values());
+        named(node, typeUrl, names).resources().forEach((n, r) -> {
+            if (!all.resources().containsKey(n)) {
+                union.add(r);
+            }
+        });
+        return ResourceSet.of(union);
+    }
+
     /** The named resources that exist, from the node's own first, then the mesh-wide ones. */
     ResourceSet named(ProxyNode node, String typeUrl, Collection<String> names) {
         ResourceSet own = nodeView(node).wildcard(typeUrl);
@@ -71,8 +92,8 @@ final class MeshView {
                 yield config.service(service).map(s -> XdsResource.of(name, ListenerTranslator.api(name, service)));
             }
             case MeshNames.ROUTE_TYPE -> RouteTranslator.forService(name, config).map(r -> XdsResource.of(name, r));
-            case MeshNames.CLUSTER_TYPE -> ClusterTranslator.forService(name, config).map(c -> XdsResource.of(name, c));
-            case MeshNames.ENDPOINT_TYPE -> EndpointTranslator.forService(name, state).map(c -> XdsResource.of(name, c));
+            case MeshNames.CLUSTER_TYPE -> ClusterTranslator.forName(name, config).map(c -> XdsResource.of(name, c));
+            case MeshNames.ENDPOINT_TYPE -> EndpointTranslator.forName(name, state).map(c -> XdsResource.of(name, c));
             default -> Optional.empty();
         };
     }

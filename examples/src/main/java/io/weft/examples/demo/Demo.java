@@ -149,7 +149,7 @@ public final class Demo {
     private volatile boolean stopping;
 
     private void awaitHttp(String what, String url) throws InterruptedException {
-        Instant deadline = Instant.now().plusSeconds(60);
+        Instant deadline = Instant.now().plusSeconds(120);
         String last = "no answer";
         while (Instant.now().isBefore(deadline)) {
             try {
@@ -164,7 +164,7 @@ public final class Demo {
             }
             Thread.sleep(100);
         }
-        throw new IllegalStateException(what + " not ready at " + url + " after 60s (" + last + "); logs in " + logs.toAbsolutePath());
+        throw new IllegalStateException(what + " not ready at " + url + " after 120s (" + last + "); logs in " + logs.toAbsolutePath());
     }
 
     private void stop() {

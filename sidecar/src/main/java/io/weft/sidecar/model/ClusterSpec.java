@@ -13,8 +13,21 @@ import java.util.Optional;
  * @param lbPolicy        the load-balancing policy
  */
 public record ClusterSpec(String name, Optional<String> edsName, List<EndpointSpec> staticEndpoints,
-                          LbPolicy lbPolicy, Duration connectTimeout) {
+                          LbPolicy lbPolicy, Duration connectTimeout, Protocol protocol) {
     public enum LbPolicy { ROUND_ROBIN, LEAST_REQUEST, RANDOM, RING_HASH }
+
+    /**
+     * The protocol spoken to the cluster's endpoints. gRPC requests always use HTTP/2 (cleartext,
+     * prior knowledge), whatever this says.
+     */
+    public enum Protocol {
+        /** HTTP/1.1 with keep-alive pools (Envoy's default). */
+        HTTP1,
+        /** HTTP/2 cleartext with prior knowledge. */
+        HTTP2,
+        /** The protocol the request arrived with. */
+        DOWNSTREAM
+    }
 
     public ClusterSpec {
         Objects.requireNonNull(name, "name");
@@ -22,5 +35,6 @@ public record ClusterSpec(String name, Optional<String> edsName, List<EndpointSp
         staticEndpoints = List.copyOf(staticEndpoints);
         Objects.requireNonNull(lbPolicy, "lbPolicy");
         Objects.requireNonNull(connectTimeout, "connectTimeout");
+        Objects.requireNonNull(protocol, "protocol");
     }
 }

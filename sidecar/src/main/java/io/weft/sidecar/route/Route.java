@@ -1,8 +1,10 @@
 package io.weft.sidecar.route;
 
+import io.weft.sidecar.filter.Filters;
 import io.weft.sidecar.model.HeaderSpec;
 import io.weft.sidecar.model.PathSpec;
 import io.weft.sidecar.model.RouteSpec;
+import io.weft.sidecar.model.VirtualHostSpec;
 import io.weft.sidecar.model.WeightedCluster;
 import java.time.Duration;
 import java.util.List;
@@ -25,9 +27,11 @@ public final class Route {
     private final int[] cumulativeWeights;
     private final Optional<Duration> timeout;
     private final Optional<String> prefixRewrite;
+    private final Filters filters;
 
-    private Route(RouteSpec spec) {
+    private Route(RouteSpec spec, Filters filters) {
         this.name = spec.name();
+        this.filters = filters;
         this.path = spec.path();
         this.pathRegex = spec.path().kind() == PathSpec.Kind.REGEX
                 ? Pattern.compile(spec.path().value(), spec.path().caseSensitive() ? 0 : Pattern.CASE_INSENSITIVE) : null;
@@ -43,12 +47,17 @@ public final class Route {
         this.prefixRewrite = spec.prefixRewrite();
     }
 
-    static Route compile(RouteSpec spec) {
-        return new Route(spec);
+    static Route compile(VirtualHostSpec host, RouteSpec spec, ChainCompiler chains) {
+        return new Route(spec, chains.compile(host, spec));
     }
 
     public String name() {
         return name;
+    }
+
+    /** This route's filter chain, compiled. */
+    public Filters filters() {
+        return filters;
     }
 
     public Optional<Duration> timeout() {

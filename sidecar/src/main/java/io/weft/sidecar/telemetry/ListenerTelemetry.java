@@ -11,17 +11,15 @@ import io.opentelemetry.context.Context;
 import io.weft.proto.MeshNames;
 import io.weft.sidecar.config.ConfigSnapshot;
 import java.util.Optional;
-import java.util.UUID;
 
 /**
- * The telemetry of one listener (inbound, outbound or edge): starts an {@link Exchange} per request.
+ * The telemetry of one listener (inbound, outbound or edge): starts an {@link RequestTelemetry} per request.
  * Thread-safe.
  */
 public final class ListenerTelemetry {
     /** Response header carrying the trace id, so a caller can quote it (and {@code weftctl why} find it). */
     public static final String TRACE_ID_HEADER = "x-weft-trace-id";
     public static final HeaderName TRACE_ID = HeaderNames.create(TRACE_ID_HEADER);
-    private static final HeaderName REQUEST_ID = HeaderNames.create("x-request-id");
     private static final AttributeKey<String> URL_PATH = AttributeKey.stringKey("url.path");
     private static final AttributeKey<String> SERVER_ADDRESS = AttributeKey.stringKey("server.address");
     private static final AttributeKey<String> CLIENT_ADDRESS = AttributeKey.stringKey("client.address");
@@ -46,8 +44,10 @@ public final class ListenerTelemetry {
      *
      * @param authority the request's authority as routed
      * @param path      its path, without the query
+     * @param requestId its {@code x-request-id} (the caller's, or one made for it)
      */
-    public Exchange begin(ServerRequest req, Optional<ConfigSnapshot> snapshot, String authority, String path) {
+    public RequestTelemetry begin(ServerRequest req, Optional<ConfigSnapshot> snapshot, String authority, String path,
+                                  String requestId) {
         long start = System.nanoTime();
         snapshot.ifPresent(proxy::apply);
         String method = req.prologue().method().text();
@@ -57,10 +57,9 @@ public final class ListenerTelemetry {
                 .setParent(parent)
                 .setSpanKind(SpanKind.SERVER)
                 .startSpan();
-        String requestId = req.headers().first(REQUEST_ID).orElseGet(() -> UUID.randomUUID().toString());
         String peer = req.remotePeer().host();
         if (span.isRecording()) {
-            span.setAttribute(Exchange.METHOD, method);
+            span.setAttribute(RequestTelemetry.METHOD, method);
             span.setAttribute(URL_PATH, path);
             span.setAttribute(SERVER_ADDRESS, authority);
             span.setAttribute(CLIENT_ADDRESS, peer);
@@ -68,7 +67,7 @@ public final class ListenerTelemetry {
             span.setAttribute(REQUEST_ID_ATTR, requestId);
         }
         proxy.metrics().started(attributes);
-        return new Exchange(this, start, proxy.clock().instant(), span, parent.with(span), requestId, method,
+        return new RequestTelemetry(this, start, proxy.clock().instant(), span, parent.with(span), requestId, method,
                 authority, path, peer);
     }
 
@@ -92,7 +91,7 @@ public final class ListenerTelemetry {
         return proxy.metrics().series(name, route, cluster);
     }
 
-    void finished(Exchange ex, ProxyMetrics.Series series, int status, String flags, long nanos) {
+    void finished(RequestTelemetry ex, ProxyMetrics.Series series, int status, String flags, long nanos) {
         proxy.metrics().finished(attributes, series, status, flags, nanos);
     }
 

@@ -27,7 +27,7 @@ public final class ProxyTelemetry implements AutoCloseable {
     private final Metrics metrics;
     private final Tracing tracing;
     private final ProxyMetrics proxyMetrics;
-    private final AccessLog accessLog = AccessLog.start();
+    private final AccessLogWriter accessLog = AccessLogWriter.start();
     private final RecentRequests recent = new RecentRequests(RECENT);
     private final ReentrantLock applyLock = new ReentrantLock();
     private volatile ConfigSnapshot applied;
@@ -127,7 +127,7 @@ public final class ProxyTelemetry implements AutoCloseable {
         return recent;
     }
 
-    AccessLog accessLog() {
+    AccessLogWriter accessLog() {
         return accessLog;
     }
 

@@ -12,7 +12,7 @@ import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import io.weft.proto.MeshNames;
 import io.weft.sidecar.config.ConfigSnapshot;
-import io.weft.sidecar.config.SnapshotHolder;
+import io.weft.sidecar.config.SnapshotCompiler;
 import io.weft.sidecar.model.ClusterSpec;
 import io.weft.sidecar.model.EndpointsSpec;
 import io.weft.sidecar.model.ListenerSpec;
@@ -20,7 +20,6 @@ import io.weft.sidecar.model.RouteConfigSpec;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,7 +50,8 @@ public final class AdsClient implements AutoCloseable {
 
     private final ManagedChannel channel;
     private final Node node;
-    private final SnapshotHolder holder;
+    private final SnapshotCompiler compiler;
+    private final ResourceParser parser;
     private final XdsUpdateListener listener;
     private final ReentrantLock lock = new ReentrantLock();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
@@ -70,10 +70,11 @@ public final class AdsClient implements AutoCloseable {
     private int failures;
     private boolean closed;
 
-    public AdsClient(ManagedChannel channel, Node node, SnapshotHolder holder, XdsUpdateListener listener) {
+    public AdsClient(ManagedChannel channel, Node node, SnapshotCompiler compiler, XdsUpdateListener listener) {
         this.channel = Objects.requireNonNull(channel, "channel");
         this.node = Objects.requireNonNull(node, "node");
-        this.holder = Objects.requireNonNull(holder, "holder");
+        this.compiler = Objects.requireNonNull(compiler, "compiler");
+        this.parser = new ResourceParser(compiler.filters());
         this.listener = Objects.requireNonNull(listener, "listener");
     }
 
@@ -172,7 +173,7 @@ public final class AdsClient implements AutoCloseable {
             case MeshNames.LISTENER_TYPE -> {
                 Map<String, ListenerSpec> next = new LinkedHashMap<>();
                 for (Any a : resources) {
-                    ListenerSpec l = ResourceParser.listener(a);
+                    ListenerSpec l = parser.listener(a);
                     next.put(l.name(), l);
                 }
                 listeners.clear();
@@ -181,7 +182,7 @@ public final class AdsClient implements AutoCloseable {
             case MeshNames.ROUTE_TYPE -> {
                 Map<String, RouteConfigSpec> next = new LinkedHashMap<>();
                 for (Any a : resources) {
-                    RouteConfigSpec r = ResourceParser.routeConfig(a);
+                    RouteConfigSpec r = parser.routeConfig(a);
                     next.put(r.name(), r);
                 }
                 routes.clear();
@@ -210,10 +211,9 @@ public final class AdsClient implements AutoCloseable {
     }
 
     private void rebuild() {
-        List<String> missing = new ArrayList<>();
         ConfigSnapshot.Sources src = new ConfigSnapshot.Sources(Map.copyOf(listeners), Map.copyOf(routes),
                 Map.copyOf(clusters), Map.copyOf(endpoints));
-        ConfigSnapshot.build(src, versions, missing).ifPresent(holder::swap);
+        compiler.offer(src, versions);
     }
 
     private Set<String> routeNames() {

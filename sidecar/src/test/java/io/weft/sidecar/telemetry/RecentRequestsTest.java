@@ -11,7 +11,7 @@ class RecentRequestsTest {
     void keepsTheNewestAndFindsByRequestIdOrTraceId() {
         RecentRequests ring = new RecentRequests(3);
         for (int i = 1; i <= 5; i++) {
-            ring.add(AccessLogTest.record("r" + i, 200, ""));
+            ring.add(AccessLogWriterTest.record("r" + i, 200, ""));
         }
         assertEquals(List.of("r5", "r4", "r3"), ring.newest(10).stream().map(RequestRecord::requestId).toList());
         assertEquals(List.of("r5", "r4"), ring.newest(2).stream().map(RequestRecord::requestId).toList());
@@ -23,7 +23,7 @@ class RecentRequestsTest {
     @Test
     void diagnosisOfAnUnknownIdSaysSoAndOfASuccessSaysItSucceeded() {
         assertTrue(Diagnosis.explain("abc", List.of()).summary().startsWith("No proxy asked remembers a request"));
-        Diagnosis ok = Diagnosis.explain("r1", List.of(AccessLogTest.record("r1", 200, "")));
+        Diagnosis ok = Diagnosis.explain("r1", List.of(AccessLogWriterTest.record("r1", 200, "")));
         assertEquals("The request succeeded: edge-1 answered 200.", ok.summary());
         assertEquals(1, ok.hops().size());
     }

@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.LongAdder;
  * full. Formatting and I/O happen on the writer thread. Settings may change at any time
  * ({@link #configure}); lines already queued keep the fields they were queued with. Thread-safe.
  */
-public final class AccessLog implements AutoCloseable {
+public final class AccessLogWriter implements AutoCloseable {
     static final int QUEUE = 8192;
 
     private record Settings(boolean enabled, String path, double successRatio, List<String> fields) {
@@ -40,12 +40,12 @@ public final class AccessLog implements AutoCloseable {
     private String openPath = "";
     private Writer out;
 
-    private AccessLog() {
+    private AccessLogWriter() {
         this.writer = Thread.ofPlatform().daemon().name("weft-access-log").start(this::drain);
     }
 
-    public static AccessLog start() {
-        return new AccessLog();
+    public static AccessLogWriter start() {
+        return new AccessLogWriter();
     }
 
     /**

@@ -11,7 +11,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class AccessLogTest {
+class AccessLogWriterTest {
     @TempDir
     Path tmp;
 
@@ -25,7 +25,7 @@ class AccessLogTest {
     @Test
     void errorsAreAlwaysWrittenSuccessesBySamplingWithTheConfiguredFields() throws Exception {
         Path file = tmp.resolve("access.log");
-        try (AccessLog log = AccessLog.start()) {
+        try (AccessLogWriter log = AccessLogWriter.start()) {
             log.configure(true, file.toString(), 0.0, List.of("time", "request_id", "status", "response_flags", "path", "duration_ms"));
             log.offer(record("ok-1", 200, ""));
             log.offer(record("err-1", 503, "UH"));
@@ -42,7 +42,7 @@ class AccessLogTest {
     @Test
     void everySuccessIsWrittenAtFullSamplingAndNothingWhenDisabled() throws Exception {
         Path file = tmp.resolve("all.log");
-        try (AccessLog log = AccessLog.start()) {
+        try (AccessLogWriter log = AccessLogWriter.start()) {
             log.configure(false, file.toString(), 1.0, List.of());
             log.offer(record("off", 200, ""));
             log.configure(true, file.toString(), 1.0, List.of());
@@ -57,7 +57,7 @@ class AccessLogTest {
 
     @Test
     void anUnknownFieldIsRefused() {
-        try (AccessLog log = AccessLog.start()) {
+        try (AccessLogWriter log = AccessLogWriter.start()) {
             var e = assertThrows(IllegalArgumentException.class, () -> log.configure(true, "-", 1, List.of("colour")));
             assertTrue(e.getMessage().startsWith("access log field \"colour\" (expected: one of [time, trace_id"), e.getMessage());
         }

@@ -14,7 +14,7 @@ import java.time.Instant;
  * Used by the one virtual thread handling the request; not thread-safe. {@link #finish} must be
  * called exactly once, in a {@code finally}.
  */
-public final class Exchange {
+public final class RequestTelemetry {
     static final AttributeKey<String> METHOD = AttributeKey.stringKey("http.request.method");
     static final AttributeKey<Long> STATUS = AttributeKey.longKey("http.response.status_code");
     static final AttributeKey<String> ROUTE = AttributeKey.stringKey("http.route");
@@ -48,7 +48,7 @@ public final class Exchange {
     private long bytesSent;
     private boolean finished;
 
-    Exchange(ListenerTelemetry listener, long startNanos, Instant time, Span span, Context context, String requestId,
+    RequestTelemetry(ListenerTelemetry listener, long startNanos, Instant time, Span span, Context context, String requestId,
              String method, String authority, String path, String peer) {
         this.listener = listener;
         this.startNanos = startNanos;
@@ -72,14 +72,12 @@ public final class Exchange {
         return requestId;
     }
 
-    /** The route matched and the cluster picked. */
-    public void routed(String routeName, String clusterName) {
+    /** The route matched. */
+    public void routed(String routeName) {
         this.route = routeName;
-        this.cluster = clusterName;
         if (span.isRecording()) {
             span.updateName(method + " " + routeName);
             span.setAttribute(ROUTE, routeName);
-            span.setAttribute(CLUSTER, clusterName);
         }
     }
 
@@ -89,8 +87,13 @@ public final class Exchange {
         span.setAttribute(PEER_IDENTITY, spiffeId);
     }
 
-    /** Starts the next upstream attempt to {@code host}:{@code port}; the first is attempt 1. */
-    public Attempt attempt(String host, int port) {
+    /** Starts the next upstream attempt to {@code host}:{@code port} of {@code clusterName}; the first is attempt 1. */
+    public Attempt attempt(String clusterName, String host, int port) {
+        if (!clusterName.equals(cluster)) {
+            cluster = clusterName;
+            series = null;
+            span.setAttribute(CLUSTER, clusterName);
+        }
         attempts++;
         upstream = host + ":" + port;
         if (attempts > 1) {
@@ -104,24 +107,29 @@ public final class Exchange {
         listener.metrics().attempt(series(), upstreamStatus, nanos);
     }
 
-    /** The proxy answered itself ({@code flag} NR, UH, UF, ...), with a one-line reason. */
-    public void localReply(int localStatus, String flag, String reason) {
-        this.status = localStatus;
-        this.flags = flag;
+    /**
+     * How the request ended, as the proxy's exchange recorded it.
+     *
+     * @param finalStatus   the status sent to the caller
+     * @param responseFlags the response flags, comma-separated; empty when the upstream answered
+     * @param reason        the proxy's own explanation when it answered itself, else empty
+     * @param clusterName   the cluster it was sent to (empty when it never left the proxy)
+     * @param endpoint      the last attempt's endpoint, host:port
+     */
+    public void outcome(int finalStatus, String responseFlags, String reason, String clusterName, String endpoint) {
+        this.status = finalStatus;
+        this.flags = responseFlags;
         this.detail = reason;
+        if (!clusterName.equals(cluster)) {
+            this.cluster = clusterName;
+            this.series = null;
+        }
+        if (!endpoint.isEmpty()) {
+            this.upstream = endpoint;
+        }
     }
 
-    /** The upstream's response status, passed on to the caller. */
-    public void responded(int upstreamStatus) {
-        this.status = upstreamStatus;
-    }
-
-    /** The response broke off mid-body ({@code UR}: the connection to the caller is cut). */
-    public void reset(String flag, String reason) {
-        this.flags = flag;
-        this.detail = reason;
-    }
-
+    /** Body bytes received from the caller and sent back to it. */
     public void bytes(long received, long sent) {
         this.bytesReceived = received;
         this.bytesSent = sent;
@@ -181,13 +189,13 @@ public final class Exchange {
         private static final AttributeKey<String> PEER_SERVICE = AttributeKey.stringKey("peer.service");
         private static final AttributeKey<Long> RESEND = AttributeKey.longKey("http.request.resend_count");
 
-        private final Exchange exchange;
+        private final RequestTelemetry exchange;
         private final Span span;
         private final Context context;
         private final long start = System.nanoTime();
         private boolean ended;
 
-        Attempt(Exchange exchange, io.opentelemetry.api.trace.Tracer tracer, Context parent, String host, int port, int n) {
+        Attempt(RequestTelemetry exchange, io.opentelemetry.api.trace.Tracer tracer, Context parent, String host, int port, int n) {
             this.exchange = exchange;
             String cluster = exchange.cluster();
             this.span = tracer.spanBuilder(exchange.method())
