@@ -16,6 +16,10 @@ import io.weft.sidecar.filter.FilterRegistry;
 import io.weft.sidecar.filter.SharedResources;
 import io.weft.sidecar.listener.AccessLog;
 import io.weft.sidecar.listener.AdminService;
+import io.weft.sidecar.edge.EdgeHandler;
+import io.weft.sidecar.edge.EdgeRuntime;
+import io.weft.sidecar.edge.ProblemDirectHandler;
+import io.weft.sidecar.filter.cache.ResponseCaches;
 import io.weft.sidecar.listener.ProxyHandler;
 import io.weft.sidecar.telemetry.ProxyTelemetry;
 import io.weft.sidecar.upstream.Forwarder;
@@ -50,11 +54,20 @@ public final class Sidecar implements AutoCloseable {
     private final AdsClient ads;
     private final AdminService admin;
     private final ProxyTelemetry telemetry;
+    private final EdgeRuntime edgeRuntime;
+    private final io.helidon.webclient.api.WebClient edgeClient;
 
     private Sidecar(Bootstrap bootstrap, FilterRegistry filters, Clock clock) {
         this.bootstrap = bootstrap;
         this.telemetry = ProxyTelemetry.create(bootstrap.nodeId(), bootstrap.service(), bootstrap.namespace(),
                 bootstrap.mode().name().toLowerCase(Locale.ROOT), clock);
+        this.edgeRuntime = EdgeRuntime.create(clock);
+        this.edgeClient = io.helidon.webclient.api.WebClient.builder()
+                .followRedirects(false)
+                .contentEncoding(ContentEncodingContext.builder().contentEncodingsDiscoverServices(false).build())
+                .connectTimeout(java.time.Duration.ofSeconds(2))
+                .shareConnectionCache(false)
+                .build();
         AdsClient[] adsRef = new AdsClient[1];
         this.admin = new AdminService(bootstrap, snapshots, () -> adsRef[0] == null ? java.util.Optional.empty() : adsRef[0].lastError());
         Forwarder forwarder = new Forwarder(http1, http2, grpc);
@@ -65,7 +78,12 @@ public final class Sidecar implements AutoCloseable {
                 .port(bootstrap.adminPort())
                 .contentEncoding(identity)
                 .shutdownHook(false)
-                .routing(r -> r.register("/", admin).register("/", telemetry.admin()));
+                .routing(r -> {
+                    r.register("/", admin).register("/", telemetry.admin());
+                    if (bootstrap.mode() == Bootstrap.Mode.EDGE) {
+                        r.post("/edge/cache/purge", this::purge);
+                    }
+                });
         if (bootstrap.mode() == Bootstrap.Mode.SIDECAR) {
             b.putSocket(INBOUND, s -> s.host("0.0.0.0").port(bootstrap.inboundPort()).contentEncoding(identity)
                     .routing(r -> r.any(new ProxyHandler(MeshNames.INBOUND_LISTENER, snapshots, forwarder, log,
@@ -74,9 +92,13 @@ public final class Sidecar implements AutoCloseable {
                     .routing(r -> r.any(new ProxyHandler(MeshNames.OUTBOUND_LISTENER, snapshots, forwarder, log,
                             telemetry.listener(MeshNames.OUTBOUND_LISTENER)))));
         } else {
+            // The edge runs its own handler: path normalization, then the route's edge filter chain
+            // (guard, authn, rate limit, cache, transform), then the upstream call.
+            EdgeHandler edge = new EdgeHandler(snapshots, edgeClient, edgeRuntime,
+                    telemetry.listener(MeshNames.EDGE_LISTENER));
             b.putSocket(EDGE, s -> s.host("0.0.0.0").port(bootstrap.edgePort()).contentEncoding(identity)
-                    .routing(r -> r.any(new ProxyHandler(MeshNames.EDGE_LISTENER, snapshots, forwarder, log,
-                            telemetry.listener(MeshNames.EDGE_LISTENER)))));
+                    .directHandlers(ProblemDirectHandler.all())
+                    .routing(r -> r.any(edge)));
         }
         this.server = b.build().start();
         this.channel = NettyChannelBuilder.forTarget(bootstrap.controlPlane())
@@ -174,5 +196,13 @@ public final class Sidecar implements AutoCloseable {
         grpc.close();
         shared.close();
         telemetry.close();
+        edgeClient.closeResource();
+        edgeRuntime.close();
+    }
+
+    /** Admin: {@code POST /edge/cache/purge[?route=R][&prefix=/path]} drops cached edge responses. */
+    private void purge(io.helidon.webserver.http.ServerRequest req, io.helidon.webserver.http.ServerResponse res) {
+        long n = ResponseCaches.of(edgeRuntime).purge(req.query().first("route").orElse(""), req.query().first("prefix").orElse(""));
+        res.header(io.helidon.http.HeaderNames.CONTENT_TYPE, "application/json").send("{\"purged\":" + n + "}\n");
     }
 }

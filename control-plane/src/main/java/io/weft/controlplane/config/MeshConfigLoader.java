@@ -80,6 +80,7 @@ public final class MeshConfigLoader {
         private final List<YamlNode> edgeNodes = new ArrayList<>();
         private TelemetryConfig telemetry = TelemetryConfig.DEFAULT;
         private String telemetryFile;
+        private final EdgeFiltersReader edgeFilters = new EdgeFiltersReader();
         private final Map<String, AuthorizationPolicy> policies = new LinkedHashMap<>();
         private final Map<String, YamlNode> policyNodes = new LinkedHashMap<>();
         private final Map<String, EdgeListenerSpec> listeners = new LinkedHashMap<>();
@@ -136,9 +137,11 @@ public final class MeshConfigLoader {
                 telemetryFile = root.file();
             }
             YamlNode edge = root.get("edge");
-            edge.allowKeys(Set.of("virtualHosts", "listeners"));
+            edge.allowKeys(java.util.stream.Stream.concat(Set.of("virtualHosts", "listeners").stream(),
+                    EdgeFiltersReader.EDGE_KEYS.stream()).collect(java.util.stream.Collectors.toUnmodifiableSet()));
+            edgeFilters.readEdge(edge);
             for (YamlNode vh : edge.get("virtualHosts").list()) {
-                edgeHosts.add(RouteReader.virtualHost(vh));
+                edgeHosts.add(RouteReader.virtualHost(vh, true));
                 edgeNodes.add(vh);
             }
             for (YamlNode l : edge.get("listeners").list()) {
@@ -178,6 +181,7 @@ public final class MeshConfigLoader {
             vhosts.forEach((name, vh) -> checkTargets(vh, vhostNodes.get(name)));
             for (int i = 0; i < edgeHosts.size(); i++) {
                 checkTargets(edgeHosts.get(i), edgeNodes.get(i));
+                edgeHosts.set(i, withEdgeFilters(edgeHosts.get(i), edgeNodes.get(i)));
             }
             policies.forEach((name, p) -> p.service().ifPresent(svc -> {
                 if (!services.containsKey(svc)) {
@@ -196,6 +200,16 @@ public final class MeshConfigLoader {
             checkUniqueDomains(all);
             return new MeshConfig(trustDomain, services, all, edgeHosts, mtls, namespaces, List.copyOf(policies.values()),
                     List.copyOf(listeners.values()), telemetry);
+        }
+
+        /** Attaches each edge route's filter configs, resolved now that every file's edge declarations are read. */
+        private VirtualHostSpec withEdgeFilters(VirtualHostSpec vh, YamlNode node) {
+            List<YamlNode> routeNodes = node.get("routes").list();
+            List<RouteSpec> routes = new ArrayList<>();
+            for (int i = 0; i < vh.routes().size(); i++) {
+                routes.add(vh.routes().get(i).withFilters(edgeFilters.route(routeNodes.get(i))));
+            }
+            return new VirtualHostSpec(vh.name(), vh.domains(), routes);
         }
 
         private void checkTargets(VirtualHostSpec vh, YamlNode node) {

@@ -24,6 +24,8 @@ final class RouteReader {
     private static final Set<String> VHOST_KEYS = Set.of("name", "domains", "routes");
     private static final Set<String> ROUTE_KEYS =
             Set.of("name", "match", "to", "split", "timeout", "prefixRewrite", "rewrite", "retry", "hashOn");
+    private static final Set<String> EDGE_ROUTE_KEYS = java.util.stream.Stream.concat(ROUTE_KEYS.stream(),
+            EdgeFiltersReader.ROUTE_KEYS.stream()).collect(java.util.stream.Collectors.toUnmodifiableSet());
     private static final Set<String> MATCH_KEYS = Set.of("prefix", "path", "regex", "method", "headers", "query");
     private static final Set<String> HEADER_KEYS = Set.of("name", "exact", "prefix", "regex", "present");
     private static final Set<String> SPLIT_KEYS = Set.of("to", "version", "weight");
@@ -42,6 +44,11 @@ final class RouteReader {
     }
 
     static VirtualHostSpec virtualHost(YamlNode vh) {
+        return virtualHost(vh, false);
+    }
+
+    /** @param edge whether this is an edge virtual host, whose routes may carry edge policy (read later) */
+    static VirtualHostSpec virtualHost(YamlNode vh, boolean edge) {
         vh.allowKeys(VHOST_KEYS);
         String name = vh.get("name").name();
         List<String> domains = vh.get("domains").isMissing() ? List.of(name) : vh.get("domains").stringList();
@@ -61,7 +68,7 @@ final class RouteReader {
         }
         List<RouteSpec> routes = new ArrayList<>();
         for (int i = 0; i < routeNodes.size(); i++) {
-            routes.add(route(routeNodes.get(i), name + "-" + i));
+            routes.add(route(routeNodes.get(i), name + "-" + i, edge));
         }
         return new VirtualHostSpec(name, domains, routes);
     }
@@ -74,8 +81,8 @@ final class RouteReader {
         return route.get("split").list().stream().map(t -> t.get("to")).toList();
     }
 
-    private static RouteSpec route(YamlNode r, String defaultName) {
-        r.allowKeys(ROUTE_KEYS);
+    private static RouteSpec route(YamlNode r, String defaultName, boolean edge) {
+        r.allowKeys(edge ? EDGE_ROUTE_KEYS : ROUTE_KEYS);
         String name = r.get("name").optString().orElse(defaultName);
         RouteMatch match = match(r.get("match"));
         YamlNode to = r.get("to");

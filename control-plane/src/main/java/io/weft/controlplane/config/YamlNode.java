@@ -42,6 +42,11 @@ final class YamlNode {
         return value == null;
     }
 
+    /** Whether the value is a single string, number or boolean (not a list or mapping). */
+    boolean isScalar() {
+        return value instanceof String || value instanceof Number || value instanceof Boolean;
+    }
+
     ConfigException error(String expected) {
         return new ConfigException(file + ": " + path() + ": " + render(value) + " (expected: " + expected + ")");
     }

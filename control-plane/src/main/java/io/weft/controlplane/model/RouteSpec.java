@@ -1,7 +1,10 @@
 package io.weft.controlplane.model;
 
+import com.google.protobuf.Message;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -15,9 +18,12 @@ import java.util.Optional;
  * @param rewrite  path and host rewrites
  * @param retry    the retry policy, if any
  * @param hashOn   what a ring-hash balancer hashes, if anything
+ * @param filters  edge filter configs by filter name ({@code weft.v1} messages), in chain order;
+ *                 carried in {@code Route.typed_per_filter_config}
  */
 public record RouteSpec(String name, RouteMatch match, List<WeightedTarget> targets, Optional<Duration> timeout,
-                        RewriteSpec rewrite, Optional<RetrySpec> retry, Optional<HashPolicy> hashOn) {
+                        RewriteSpec rewrite, Optional<RetrySpec> retry, Optional<HashPolicy> hashOn,
+                        Map<String, Message> filters) {
     public RouteSpec {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(match, "match");
@@ -26,6 +32,16 @@ public record RouteSpec(String name, RouteMatch match, List<WeightedTarget> targ
         Objects.requireNonNull(rewrite, "rewrite");
         Objects.requireNonNull(retry, "retry");
         Objects.requireNonNull(hashOn, "hashOn");
+        filters = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(filters));
+    }
+
+    public RouteSpec(String name, RouteMatch match, List<WeightedTarget> targets, Optional<Duration> timeout,
+                     RewriteSpec rewrite, Optional<RetrySpec> retry, Optional<HashPolicy> hashOn) {
+        this(name, match, targets, timeout, rewrite, retry, hashOn, Map.of());
+    }
+
+    public RouteSpec withFilters(Map<String, Message> newFilters) {
+        return new RouteSpec(name, match, targets, timeout, rewrite, retry, hashOn, newFilters);
     }
 
     /** A plain route: everything to one service. */

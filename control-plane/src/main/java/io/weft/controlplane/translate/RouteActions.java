@@ -26,7 +26,13 @@ final class RouteActions {
     }
 
     static Route route(RouteSpec spec, MeshConfig config) {
-        return Route.newBuilder().setName(spec.name()).setMatch(match(spec)).setRoute(action(spec, config)).build();
+        Route.Builder route = Route.newBuilder().setName(spec.name()).setMatch(match(spec)).setRoute(action(spec, config));
+        if (!spec.filters().isEmpty()) {
+            // A route with edge policy matches case-insensitively, so /ADMIN cannot slip past /admin/.
+            route.getMatchBuilder().setCaseSensitive(com.google.protobuf.BoolValue.of(false));
+            spec.filters().forEach((name, cfg) -> route.putTypedPerFilterConfig(name, com.google.protobuf.Any.pack(cfg)));
+        }
+        return route.build();
     }
 
     private static RouteMatch match(RouteSpec spec) {

@@ -28,6 +28,7 @@ public final class Route {
     private final Optional<Duration> timeout;
     private final Optional<String> prefixRewrite;
     private final Filters filters;
+    private final List<io.weft.sidecar.model.EdgeFilterConfig> edgeFilters;
 
     private Route(RouteSpec spec, Filters filters) {
         this.name = spec.name();
@@ -45,6 +46,7 @@ public final class Route {
         }
         this.timeout = spec.timeout();
         this.prefixRewrite = spec.prefixRewrite();
+        this.edgeFilters = spec.edgeFilters();
     }
 
     static Route compile(VirtualHostSpec host, RouteSpec spec, ChainCompiler chains) {
@@ -60,6 +62,11 @@ public final class Route {
         return filters;
     }
 
+    /** The edge gateway's filter configs of this route, in chain order; empty off the edge. */
+    public List<io.weft.sidecar.model.EdgeFilterConfig> edgeFilters() {
+        return edgeFilters;
+    }
+
     public Optional<Duration> timeout() {
         return timeout;
     }
@@ -72,8 +79,7 @@ public final class Route {
     boolean matches(RequestView req) {
         String p = req.path();
         boolean pathOk = switch (path.kind()) {
-            case PREFIX -> path.caseSensitive() ? p.startsWith(path.value())
-                    : p.regionMatches(true, 0, path.value(), 0, path.value().length());
+            case PREFIX -> prefixMatches(p);
             case EXACT -> path.caseSensitive() ? p.equals(path.value()) : p.equalsIgnoreCase(path.value());
             case REGEX -> pathRegex.matcher(p).matches();
         };
@@ -107,7 +113,10 @@ public final class Route {
         if (prefixRewrite.isEmpty() || path.kind() != PathSpec.Kind.PREFIX) {
             return pathAndQuery;
         }
-        String rest = pathAndQuery.substring(path.value().length());
+        String rest = pathAndQuery.substring(Math.min(path.value().length(), pathAndQuery.length()));
+        if (pathAndQuery.length() < path.value().length() || pathAndQuery.charAt(path.value().length() - 1) == '?') {
+            rest = pathAndQuery.substring(path.value().length() - 1); // the bare form of a "/"-terminated prefix
+        }
         String prefix = prefixRewrite.get();
         if (prefix.endsWith("/") && rest.startsWith("/")) {
             rest = rest.substring(1);
@@ -143,5 +152,19 @@ public final class Route {
             String v = req.header(name);
             return (v != null && valueTest.test(v)) != invert;
         };
+    }
+
+    /**
+     * Prefix match; a prefix ending in {@code /} also matches the path without that slash, so
+     * {@code /admin} cannot avoid the route for {@code /admin/}.
+     */
+    private boolean prefixMatches(String p) {
+        String v = path.value();
+        boolean cs = path.caseSensitive();
+        if (cs ? p.startsWith(v) : p.regionMatches(true, 0, v, 0, v.length())) {
+            return true;
+        }
+        int bare = v.length() - 1;
+        return bare > 0 && v.charAt(bare) == '/' && p.length() == bare && p.regionMatches(!cs, 0, v, 0, bare);
     }
 }

@@ -89,11 +89,7 @@ public final class RequestTelemetry {
 
     /** Starts the next upstream attempt to {@code host}:{@code port} of {@code clusterName}; the first is attempt 1. */
     public Attempt attempt(String clusterName, String host, int port) {
-        if (!clusterName.equals(cluster)) {
-            cluster = clusterName;
-            series = null;
-            span.setAttribute(CLUSTER, clusterName);
-        }
+        cluster(clusterName);
         attempts++;
         upstream = host + ":" + port;
         if (attempts > 1) {
@@ -171,8 +167,18 @@ public final class RequestTelemetry {
         return series;
     }
 
-    String cluster() {
+    /** The cluster chosen (empty until one is). */
+    public String cluster() {
         return cluster;
+    }
+
+    /** The cluster chosen, when no attempt is made (it has no endpoint). */
+    public void cluster(String clusterName) {
+        if (!clusterName.equals(cluster)) {
+            cluster = clusterName;
+            series = null;
+            span.setAttribute(CLUSTER, clusterName);
+        }
     }
 
     String method() {
