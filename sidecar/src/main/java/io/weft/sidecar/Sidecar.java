@@ -24,6 +24,7 @@ import io.weft.sidecar.listener.AdminService;
 import io.weft.sidecar.listener.Drain;
 import io.weft.sidecar.listener.ListenerStats;
 import io.weft.sidecar.listener.ProxyHandler;
+import io.weft.sidecar.telemetry.ProxyTelemetry;
 import io.weft.sidecar.upstream.Forwarder;
 import io.weft.sidecar.upstream.Ticker;
 import io.weft.sidecar.upstream.UpstreamRegistry;
@@ -31,7 +32,6 @@ import io.weft.sidecar.upstream.client.Http1Client;
 import io.weft.sidecar.upstream.client.Http2Upstream;
 import io.weft.sidecar.upstream.grpc.GrpcForwarder;
 import io.weft.sidecar.xds.AdsClient;
-import io.weft.sidecar.xds.XdsUpdateListener;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -70,9 +70,12 @@ public final class Sidecar implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final EdgeRuntime edgeRuntime;
     private final io.helidon.webclient.api.WebClient edgeClient;
+    private final ProxyTelemetry telemetry;
 
     private Sidecar(Bootstrap bootstrap, FilterRegistry filters, Clock clock) {
         this.bootstrap = bootstrap;
+        this.telemetry = ProxyTelemetry.create(bootstrap.nodeId(), bootstrap.service(), bootstrap.namespace(),
+                bootstrap.mode().name().toLowerCase(Locale.ROOT), clock);
         this.edgeRuntime = EdgeRuntime.create(clock);
         this.edgeClient = io.helidon.webclient.api.WebClient.builder()
                 .followRedirects(false)
@@ -80,7 +83,8 @@ public final class Sidecar implements AutoCloseable {
                 .connectTimeout(Duration.ofSeconds(2))
                 .shareConnectionCache(false)
                 .build();
-        this.upstreams = new UpstreamRegistry(Ticker.system(), bootstrap.labels().getOrDefault("zone", ""), http1);
+        this.upstreams = new UpstreamRegistry(Ticker.system(), bootstrap.labels().getOrDefault("zone", ""), http1,
+                telemetry.upstream());
         Forwarder forwarder = new Forwarder(http1, http2, grpc);
         AccessLog log = AccessLog.flagged();
         AdsClient[] adsRef = new AdsClient[1];
@@ -96,7 +100,7 @@ public final class Sidecar implements AutoCloseable {
                 .contentEncoding(identity)
                 .shutdownHook(false)
                 .routing(r -> {
-                    r.register("/", admin);
+                    r.register("/", admin).register("/", telemetry.admin());
                     if (bootstrap.mode() == Bootstrap.Mode.EDGE) {
                         r.post("/edge/cache/purge", this::purge);
                     }
@@ -109,7 +113,7 @@ public final class Sidecar implements AutoCloseable {
         } else {
             // The edge runs its own handler: path normalization, then the route's edge filter chain
             // (guard, authn, rate limit, cache, transform), then the upstream call.
-            EdgeHandler edge = new EdgeHandler(snapshots, edgeClient, edgeRuntime);
+            EdgeHandler edge = new EdgeHandler(snapshots, edgeClient, edgeRuntime, telemetry.listener(MeshNames.EDGE_LISTENER));
             b.putSocket(EDGE, s -> s.host("0.0.0.0").port(bootstrap.edgePort()).contentEncoding(identity)
                     .directHandlers(ProblemDirectHandler.all())
                     .routing(r -> r.any(edge)));
@@ -121,13 +125,13 @@ public final class Sidecar implements AutoCloseable {
                 .build();
         FilterContext filterContext = new FilterContext(clock, shared, bootstrap.nodeId(), bootstrap.service(), "", "");
         this.ads = new AdsClient(channel, node(), new SnapshotCompiler(filters, filterContext, upstreams, forwarder, snapshots),
-                new XdsUpdateListener() { });
+                telemetry.xds());
         adsRef[0] = ads;
         ads.start();
     }
 
     private ProxyHandler handler(String listener, AccessLog log, Map<String, ListenerStats> stats, boolean inbound) {
-        return new ProxyHandler(listener, snapshots, log, stats.get(listener), drain, inbound);
+        return new ProxyHandler(listener, snapshots, log, stats.get(listener), drain, inbound, telemetry.listener(listener));
     }
 
     /** Binds the ports, then connects to the control plane. Does not wait for the first config. */
@@ -163,6 +167,11 @@ public final class Sidecar implements AutoCloseable {
 
     public Bootstrap bootstrap() {
         return bootstrap;
+    }
+
+    /** Tracing, metrics and logs of this proxy; also the hooks upstream and TLS code report to. */
+    public ProxyTelemetry telemetry() {
+        return telemetry;
     }
 
     /**
@@ -265,6 +274,7 @@ public final class Sidecar implements AutoCloseable {
         http2.close();
         grpc.close();
         shared.close();
+        telemetry.close();
         edgeClient.closeResource();
         edgeRuntime.close();
     }

@@ -16,6 +16,9 @@ import io.weft.sidecar.filter.ResponseFlag;
 import io.weft.sidecar.route.RequestView;
 import io.weft.sidecar.route.Route;
 import io.weft.sidecar.route.RouteTable;
+import io.weft.sidecar.telemetry.ListenerTelemetry;
+import io.weft.sidecar.telemetry.RequestTelemetry;
+import io.weft.sidecar.upstream.Forwarder;
 import io.weft.sidecar.upstream.HopByHop;
 import java.util.Objects;
 import java.util.Optional;
@@ -39,18 +42,20 @@ public final class ProxyHandler implements Handler {
     private final ListenerStats stats;
     private final Drain drain;
     private final boolean inbound;
+    private final ListenerTelemetry telemetry;
 
     /**
      * @param inbound whether this listener takes traffic for the local app (drained first on shutdown)
      */
     public ProxyHandler(String listenerName, SnapshotHolder snapshots, AccessLog accessLog, ListenerStats stats, Drain drain,
-                        boolean inbound) {
+                        boolean inbound, ListenerTelemetry telemetry) {
         this.listenerName = Objects.requireNonNull(listenerName, "listenerName");
         this.snapshots = Objects.requireNonNull(snapshots, "snapshots");
         this.accessLog = Objects.requireNonNull(accessLog, "accessLog");
         this.stats = Objects.requireNonNull(stats, "stats");
         this.drain = Objects.requireNonNull(drain, "drain");
         this.inbound = inbound;
+        this.telemetry = Objects.requireNonNull(telemetry, "telemetry");
     }
 
     @Override
@@ -62,8 +67,13 @@ public final class ProxyHandler implements Handler {
         Optional<RouteTable> table = snap.flatMap(s -> s.listener(listenerName));
         Optional<Route> route = table.flatMap(t -> t.match(target.authority(), new View(req, target.path())));
         String id = requestId(req);
+        RequestTelemetry tx = telemetry.begin(req, snap, target.authority(), target.path(), id);
+        route.ifPresent(r -> tx.routed(r.name()));
         Exchange ex = new Exchange(req, res, listenerName, route.map(Route::name).orElse(""), target.authority(),
                 target.path(), rawQuery, id, upstreamHeaders(req, target.authority(), id), start);
+        ex.attribute(Forwarder.TELEMETRY, tx);
+        String traceId = tx.traceId();
+        ex.onResponse((status, headers) -> headers.set(ListenerTelemetry.TRACE_ID, traceId)); // replaces the upstream's
         drain.enter(inbound);
         try {
             if (inbound && drain.draining()) {
@@ -83,6 +93,11 @@ public final class ProxyHandler implements Handler {
         } finally {
             drain.exit(inbound);
             stats.record(ex);
+            tx.outcome(ex.status(), ex.flags(), ex.notes().getOrDefault("detail", ""), ex.cluster(), ex.upstreamHost());
+            // Body sizes as framed by content-length; chunked bodies count as 0 (a counting stream would
+            // change the response's framing).
+            tx.bytes(ex.requestHeaders().contentLength().orElse(0), res.headers().contentLength().orElse(0));
+            tx.finish();
             accessLog.log(ex);
         }
     }

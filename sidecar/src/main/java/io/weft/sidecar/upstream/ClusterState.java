@@ -7,6 +7,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.weft.sidecar.model.ClusterSpec;
 import io.weft.sidecar.model.EndpointSpec;
 import io.weft.sidecar.model.LimitsSpec;
+import io.weft.sidecar.telemetry.UpstreamObserver;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,10 +50,15 @@ public final class ClusterState {
     final LongAdder overflows = new LongAdder();
     final LongAdder noHealthy = new LongAdder();
 
-    ClusterState(String name, Ticker ticker) {
+    private final UpstreamObserver observer;
+
+    ClusterState(String name, Ticker ticker, UpstreamObserver observer) {
         this.name = name;
         this.ticker = ticker;
+        this.observer = observer;
         this.breaker = CircuitBreaker.of(name, BREAKER);
+        breaker.getEventPublisher().onStateTransition(t ->
+                observer.circuitBreaker(name, t.getStateTransition().getToState() == CircuitBreaker.State.OPEN));
     }
 
     public String name() {
@@ -72,7 +78,7 @@ public final class ClusterState {
                     .maxWaitDuration(Duration.ZERO).writableStackTraceEnabled(false).build());
         }
         if (old == null || !old.outlier().equals(s.outlier())) {
-            outlier = s.outlier().map(OutlierDetector::new);
+            outlier = s.outlier().map(o -> new OutlierDetector(o, e -> observer.ejected(name, e.authority())));
         }
         List<EndpointState> out = new ArrayList<>(eps.size());
         Map<String, EndpointState> keep = new java.util.HashMap<>();

@@ -123,7 +123,7 @@ final class ForwardAction implements Terminal {
                 hostRewrite.orElse(ex.upstreamAuthority()), ex.upstreamHeaders(), body);
         long deadline = timeoutNanos > 0 ? ex.startNanos() + timeoutNanos : 0;
         long hash = hash(ex);
-        mirror(ex, req);
+        mirror(ex, req); // before the first attempt adds its trace context
         CircuitBreaker cb = cs.breaker();
         if (!cb.tryAcquirePermission()) {
             cs.overflows.increment();
@@ -134,7 +134,7 @@ final class ForwardAction implements Terminal {
         }
         long start = System.nanoTime();
         boolean h2 = Forwarder.useHttp2(ex, cluster.spec().protocol());
-        Attempt a = clients.attempt(cluster, req, h2, hash, null, deadline, perTry(), 1);
+        Attempt a = clients.attempt(ex, cluster, req, h2, hash, null, deadline, perTry(), 1);
         boolean safe = mayRetry(ex, req);
         if (retryer.isPresent() && req.body().replayable()) {
             Retry.Context<Attempt> ctx = retryer.get().context();
@@ -153,19 +153,23 @@ final class ForwardAction implements Terminal {
                     break;
                 }
                 try {
-                    a = clients.attempt(cluster, req, h2, hash, a.endpoint(), deadline, perTry(), a.number() + 1);
+                    a = clients.attempt(ex, cluster, req, h2, hash, a.endpoint(), deadline, perTry(), a.number() + 1);
                 } finally {
                     cs.retryDone();
                 }
             }
             ctx.onComplete();
         }
-        // Without a retry policy, a connect failure is still tried elsewhere: nothing was sent, and it is
-        // what a caller sees while an endpoint restarts and the control plane has not yet said so.
-        for (int extra = 0; retryer.isEmpty() && extra < 2 && a.connectFailure() && req.body().replayable()
+        // Whatever the retry policy, a request no upstream took is tried elsewhere: after a connect failure
+        // nothing was sent, and a draining proxy's 503 DR says it did not pass the request on. That is what
+        // callers see while an endpoint restarts and the control plane has not yet said so.
+        for (int extra = 0; extra < 2 && (a.connectFailure() || a.refusedByDrain()) && req.body().replayable()
                 && !a.deadlinePassed(deadline) && cs.tryRetry(); extra++) {
+            if (a.response() != null) {
+                a.discard();
+            }
             try {
-                a = clients.attempt(cluster, req, h2, hash, a.endpoint(), deadline, perTry(), a.number() + 1);
+                a = clients.attempt(ex, cluster, req, h2, hash, a.endpoint(), deadline, perTry(), a.number() + 1);
             } finally {
                 cs.retryDone();
             }
@@ -251,6 +255,12 @@ final class ForwardAction implements Terminal {
 
         boolean connectFailure() {
             return failure != null && failure.kind() == UpstreamException.Kind.CONNECT_FAILURE;
+        }
+
+        /** A 503 DR: the endpoint's proxy is shutting down and did not pass the request to its app. */
+        boolean refusedByDrain() {
+            return response != null && response.status() == 503
+                    && response.head().first("x-weft-response-flags").map(f -> f.contains("DR")).orElse(false);
         }
 
         boolean matches(RetryPolicySpec p) {

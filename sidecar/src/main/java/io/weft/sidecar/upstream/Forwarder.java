@@ -8,6 +8,7 @@ import io.weft.sidecar.filter.ResponseFlag;
 import io.weft.sidecar.model.ClusterSpec;
 import io.weft.sidecar.route.RequestView;
 import io.weft.sidecar.route.RouteCompiler;
+import io.weft.sidecar.telemetry.RequestTelemetry;
 import io.weft.sidecar.upstream.client.Http1Client;
 import io.weft.sidecar.upstream.client.Http2Upstream;
 import io.weft.sidecar.upstream.client.UpstreamException;
@@ -40,6 +41,10 @@ public final class Forwarder {
         private static final long serialVersionUID = 1L;
     };
 
+    /** The request's telemetry, set by the listener; each upstream attempt becomes a client span under it. */
+    public static final Exchange.Attribute<RequestTelemetry> TELEMETRY =
+            Exchange.Attribute.create("weft.telemetry", RequestTelemetry.class);
+
     private final Http1Client http1;
     private final Http2Upstream http2;
     private final GrpcForwarder grpc;
@@ -56,8 +61,8 @@ public final class Forwarder {
     }
 
     /** One attempt: an endpoint by the cluster's policy (avoiding {@code avoid}), the breaker, the call. */
-    ForwardAction.Attempt attempt(UpstreamCluster c, UpstreamRequest req, boolean h2, long hash, EndpointState avoid,
-                                  long routeDeadline, long perTryNanos, int number) {
+    ForwardAction.Attempt attempt(Exchange ex, UpstreamCluster c, UpstreamRequest req, boolean h2, long hash,
+                                  EndpointState avoid, long routeDeadline, long perTryNanos, int number) {
         ClusterState cs = c.state();
         Optional<EndpointState> pick = c.pick(hash, avoid);
         if (pick.isEmpty()) {
@@ -65,6 +70,9 @@ public final class Forwarder {
             return local(ResponseFlag.UH, noHealthy(c), number);
         }
         EndpointState e = pick.get();
+        Optional<RequestTelemetry.Attempt> span = ex.attribute(TELEMETRY)
+                .map(t -> t.attempt(c.name(), e.spec().address(), e.spec().port()));
+        span.ifPresent(a -> a.inject(ex.upstreamHeaders())); // the request's headers are the exchange's
         e.inflight.incrementAndGet();
         AtomicBoolean released = new AtomicBoolean();
         Runnable release = () -> {
@@ -80,9 +88,11 @@ public final class Forwarder {
                     : http1.send(e.address(), req, (int) c.spec().connectTimeout().toMillis(), deadline);
             long latency = System.nanoTime() - start;
             cs.recordAttempt(e, OutlierDetector.classify(r.status()), latency);
+            span.ifPresent(a -> a.end(r.status()));
             return new ForwardAction.Attempt(r, null, e, null, null, number, release);
         } catch (UpstreamException ue) {
             cs.recordAttempt(e, OutlierDetector.Outcome.LOCAL_FAILURE, System.nanoTime() - start);
+            span.ifPresent(a -> a.fail(flagOf(ue).name(), ue.getMessage()));
             release.run();
             return new ForwardAction.Attempt(null, ue, e, null, null, number, release);
         }
@@ -122,6 +132,14 @@ public final class Forwarder {
         }
         return "no healthy upstream in cluster " + c.name() + " (" + n + " endpoints: " + ejected + " ejected as outliers, "
                 + failing + " failing health checks, " + marked + " marked unhealthy by the control plane)";
+    }
+
+    private static ResponseFlag flagOf(UpstreamException e) {
+        return switch (e.kind()) {
+            case TIMEOUT -> ResponseFlag.UT;
+            case CONNECT_FAILURE -> ResponseFlag.UF;
+            case RESET, PROTOCOL_ERROR -> ResponseFlag.UR;
+        };
     }
 
     /** Writes an attempt's outcome downstream: the upstream response, or a local answer saying why there is none. */
@@ -166,12 +184,16 @@ public final class Forwarder {
         }
         EndpointState e = pick.get();
         ex.upstream(c.name(), e.authority(), 1);
+        Optional<RequestTelemetry.Attempt> span = ex.attribute(TELEMETRY)
+                .map(t -> t.attempt(c.name(), e.spec().address(), e.spec().port()));
+        span.ifPresent(a -> a.inject(ex.upstreamHeaders()));
         e.inflight.incrementAndGet();
         long start = System.nanoTime();
         io.grpc.Status s = io.grpc.Status.UNKNOWN;
         try {
             s = grpc.forward(ex, e.address(), deadline);
         } finally {
+            span.ifPresent(a -> a.end(ex.status()));
             e.inflight.decrementAndGet();
             OutlierDetector.Outcome o = ex.hasFlag(ResponseFlag.UF) || ex.hasFlag(ResponseFlag.UR)
                     ? OutlierDetector.Outcome.LOCAL_FAILURE
@@ -185,7 +207,9 @@ public final class Forwarder {
     }
 
     /** Sends a copy of the request to a mirror cluster on its own virtual thread and drops the answer. */
-    void mirror(UpstreamCluster c, UpstreamRequest req) {
+    void mirror(UpstreamCluster c, UpstreamRequest original) {
+        UpstreamRequest req = new UpstreamRequest(original.method(), original.target(), original.authority(),
+                io.helidon.http.WritableHeaders.create(original.headers()), original.body()); // a copy: attempts add trace context
         Thread.ofVirtual().name("weft-mirror").start(() -> {
             Optional<EndpointState> e = c.pick(ThreadLocalRandom.current().nextLong(), null);
             if (e.isEmpty()) {

@@ -19,9 +19,16 @@ final class OutlierDetector {
 
     private final OutlierSpec spec;
     private final ReentrantLock lock = new ReentrantLock();
+    private final java.util.function.Consumer<EndpointState> onEject;
 
     OutlierDetector(OutlierSpec spec) {
+        this(spec, e -> { });
+    }
+
+    /** @param onEject told about every ejection (metrics); must not block */
+    OutlierDetector(OutlierSpec spec, java.util.function.Consumer<EndpointState> onEject) {
         this.spec = spec;
+        this.onEject = onEject;
     }
 
     OutlierSpec spec() {
@@ -76,10 +83,11 @@ final class OutlierDetector {
             e.ejected = true;
             e.consecutive5xx.set(0);
             e.consecutiveGatewayFailures.set(0);
-            return true;
         } finally {
             lock.unlock();
         }
+        onEject.accept(e);
+        return true;
     }
 
     /** The interval's work: returns, multiplier decay, success-rate ejection; then resets the interval counters. */

@@ -2,6 +2,7 @@ package io.weft.sidecar.upstream;
 
 import io.weft.sidecar.model.ClusterSpec;
 import io.weft.sidecar.model.EndpointSpec;
+import io.weft.sidecar.telemetry.UpstreamObserver;
 import io.weft.sidecar.upstream.client.Http1Client;
 import java.util.Arrays;
 import java.util.Collection;
@@ -26,14 +27,16 @@ public final class UpstreamRegistry implements AutoCloseable {
     private final Ticker ticker;
     private final String localZone;
     private final HealthChecker checker;
+    private final UpstreamObserver observer;
     private final Thread timer;
     private volatile boolean closed;
 
     /**
      * @param localZone this proxy's zone; endpoints in it are preferred when any is available. Empty: no preference
      */
-    public UpstreamRegistry(Ticker ticker, String localZone, Http1Client healthCheckClient) {
+    public UpstreamRegistry(Ticker ticker, String localZone, Http1Client healthCheckClient, UpstreamObserver observer) {
         this.ticker = Objects.requireNonNull(ticker, "ticker");
+        this.observer = Objects.requireNonNull(observer, "observer");
         this.localZone = Objects.requireNonNull(localZone, "localZone");
         this.checker = new HealthChecker(healthCheckClient, ticker);
         this.timer = Thread.ofVirtual().name("weft-upstream-timer").start(this::tickLoop);
@@ -41,7 +44,7 @@ public final class UpstreamRegistry implements AutoCloseable {
 
     /** Applies a cluster's spec and endpoints to its state and compiles the snapshot's view of it. */
     public UpstreamCluster compile(ClusterSpec spec, List<EndpointSpec> endpoints) {
-        ClusterState st = clusters.computeIfAbsent(spec.name(), n -> new ClusterState(n, ticker));
+        ClusterState st = clusters.computeIfAbsent(spec.name(), n -> new ClusterState(n, ticker, observer));
         EndpointState[] all = st.update(spec, endpoints);
         long warm = spec.lb().slowStart().toNanos();
         if (warm == 0 && spec.outlier().isPresent()) {

@@ -79,6 +79,23 @@ class ResilienceTest {
     }
 
     @Test
+    void aDrainingProxysRefusalIsTriedElsewhereWithoutAnyRetryPolicy() throws Exception {
+        try (Backend draining = Backend.of("draining", (req, res) -> res.status(503)
+                     .header("x-weft-response-flags", "DR").send("this proxy is shutting down"));
+             Backend good = ok("good");
+             ProxyFixture p = ProxyFixture.start()) {
+            p.service("svc", Xds.route("all", "/", "svc").build(), Xds.edsCluster("svc").build(), draining.port(), good.port())
+                    .awaitRouted("svc");
+            for (int i = 0; i < 10; i++) {
+                RawHttp.Response r = RawHttp.exchange(p.sidecar.outboundPort(),
+                        "POST / HTTP/1.1\r\nHost: svc\r\nContent-Length: 2\r\nConnection: close\r\n\r\nhi".getBytes(StandardCharsets.US_ASCII));
+                assertEquals(200, r.status(), r.body());
+            }
+            assertTrue(draining.requests() >= 3, "round robin did try the draining endpoint: " + draining.requests());
+        }
+    }
+
+    @Test
     void postIsNotRetriedAfterAnAnswerUnlessThePolicyAllowsIt() throws Exception {
         try (Backend bad = failing("bad", 503); ProxyFixture p = ProxyFixture.start()) {
             p.service("svc", retrying("5xx", 3), Xds.edsCluster("svc").build(), bad.port()).awaitRouted("svc");
