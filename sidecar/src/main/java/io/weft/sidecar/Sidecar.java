@@ -25,6 +25,7 @@ import io.weft.sidecar.listener.AccessLog;
 import io.weft.sidecar.listener.AdminService;
 import io.weft.sidecar.listener.Drain;
 import io.weft.sidecar.listener.ListenerStats;
+import io.weft.sidecar.listener.OnDemand;
 import io.weft.sidecar.listener.ProxyHandler;
 import io.weft.sidecar.listener.RefusedRequests;
 import io.weft.sidecar.listener.SlowClientGuard;
@@ -59,6 +60,8 @@ public final class Sidecar implements AutoCloseable {
     static final String EDGE = "edge";
     private static final System.Logger LOG = System.getLogger(Sidecar.class.getName());
     private static final Duration QUIET = Duration.ofSeconds(1);
+    /** How long a request for an unknown host waits for its config to be fetched on demand. */
+    private static final Duration ON_DEMAND_WAIT = Duration.ofSeconds(2);
 
     private final Bootstrap bootstrap;
     private final SnapshotHolder snapshots = new SnapshotHolder();
@@ -115,9 +118,12 @@ public final class Sidecar implements AutoCloseable {
             b.putSocket(INBOUND, s -> limits(s.host("0.0.0.0").port(bootstrap.inboundPort()).contentEncoding(identity))
                     .directHandlers(RefusedRequests.handlers())
                     .routing(r -> r.any(handler(MeshNames.INBOUND_LISTENER, log, stats, true))));
+            ProxyHandler outbound = handler(MeshNames.OUTBOUND_LISTENER, log, stats, false)
+                    .onDemand(new OnDemand(name -> adsRef[0] != null && adsRef[0].subscribeRoute(name), snapshots,
+                            MeshNames.OUTBOUND_LISTENER, ON_DEMAND_WAIT));
             b.putSocket(OUTBOUND, s -> limits(s.host("127.0.0.1").port(bootstrap.outboundPort()).contentEncoding(identity))
                     .directHandlers(RefusedRequests.handlers())
-                    .routing(r -> r.any(handler(MeshNames.OUTBOUND_LISTENER, log, stats, false))));
+                    .routing(r -> r.any(outbound)));
         } else {
             // The edge runs its own handler: path normalization, then the route's edge filter chain
             // (guard, authn, rate limit, cache, transform), then the upstream call.

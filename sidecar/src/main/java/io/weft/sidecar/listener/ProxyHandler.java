@@ -43,6 +43,7 @@ public final class ProxyHandler implements Handler {
     private final Drain drain;
     private final boolean inbound;
     private final ListenerTelemetry telemetry;
+    private volatile Optional<OnDemand> onDemand = Optional.empty();
 
     /**
      * @param inbound whether this listener takes traffic for the local app (drained first on shutdown)
@@ -58,6 +59,12 @@ public final class ProxyHandler implements Handler {
         this.telemetry = Objects.requireNonNull(telemetry, "telemetry");
     }
 
+    /** Enables on-demand discovery of unknown hosts on this listener (the outbound listener). */
+    public ProxyHandler onDemand(OnDemand od) {
+        this.onDemand = Optional.of(od);
+        return this;
+    }
+
     @Override
     public void handle(ServerRequest req, ServerResponse res) {
         long start = System.nanoTime();
@@ -66,6 +73,14 @@ public final class ProxyHandler implements Handler {
         Optional<ConfigSnapshot> snap = snapshots.current();
         Optional<RouteTable> table = snap.flatMap(s -> s.listener(listenerName));
         Optional<Route> route = table.flatMap(t -> t.match(target.authority(), new View(req, target.path())));
+        if (route.isEmpty() && onDemand.isPresent() && table.isPresent() && table.get().host(target.authority()).isEmpty()) {
+            Optional<ConfigSnapshot> fresh = onDemand.get().resolve(target.authority());
+            if (fresh.isPresent()) {
+                snap = fresh;
+                table = fresh.get().listener(listenerName);
+                route = table.flatMap(t -> t.match(target.authority(), new View(req, target.path())));
+            }
+        }
         String id = requestId(req);
         RequestTelemetry tx = telemetry.begin(req, snap, target.authority(), target.path(), id);
         route.ifPresent(r -> tx.routed(r.name()));
