@@ -83,6 +83,8 @@ public final class ControlPlane implements AutoCloseable {
         }
         this.grpc = NettyServerBuilder.forAddress(new InetSocketAddress(options.host(), options.xdsPort()))
                 .addService(xds.service())
+                // A restarted control plane must get its port back at once, whatever TIME_WAIT remains.
+                .withOption(io.grpc.netty.shaded.io.netty.channel.ChannelOption.SO_REUSEADDR, true)
                 .permitKeepAliveTime(10, TimeUnit.SECONDS)
                 .permitKeepAliveWithoutCalls(true)
                 .build()
