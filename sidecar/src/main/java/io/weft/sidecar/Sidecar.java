@@ -21,12 +21,12 @@ import io.weft.sidecar.edge.EdgeRuntime;
 import io.weft.sidecar.edge.ProblemDirectHandler;
 import io.weft.sidecar.filter.cache.ResponseCaches;
 import io.weft.sidecar.listener.ProxyHandler;
+import io.weft.sidecar.telemetry.ProxyTelemetry;
 import io.weft.sidecar.upstream.Forwarder;
 import io.weft.sidecar.upstream.client.Http1Client;
 import io.weft.sidecar.upstream.client.Http2Upstream;
 import io.weft.sidecar.upstream.grpc.GrpcForwarder;
 import io.weft.sidecar.xds.AdsClient;
-import io.weft.sidecar.xds.XdsUpdateListener;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
@@ -53,11 +53,14 @@ public final class Sidecar implements AutoCloseable {
     private final ManagedChannel channel;
     private final AdsClient ads;
     private final AdminService admin;
+    private final ProxyTelemetry telemetry;
     private final EdgeRuntime edgeRuntime;
     private final io.helidon.webclient.api.WebClient edgeClient;
 
     private Sidecar(Bootstrap bootstrap, FilterRegistry filters, Clock clock) {
         this.bootstrap = bootstrap;
+        this.telemetry = ProxyTelemetry.create(bootstrap.nodeId(), bootstrap.service(), bootstrap.namespace(),
+                bootstrap.mode().name().toLowerCase(Locale.ROOT), clock);
         this.edgeRuntime = EdgeRuntime.create(clock);
         this.edgeClient = io.helidon.webclient.api.WebClient.builder()
                 .followRedirects(false)
@@ -76,20 +79,23 @@ public final class Sidecar implements AutoCloseable {
                 .contentEncoding(identity)
                 .shutdownHook(false)
                 .routing(r -> {
-                    r.register("/", admin);
+                    r.register("/", admin).register("/", telemetry.admin());
                     if (bootstrap.mode() == Bootstrap.Mode.EDGE) {
                         r.post("/edge/cache/purge", this::purge);
                     }
                 });
         if (bootstrap.mode() == Bootstrap.Mode.SIDECAR) {
             b.putSocket(INBOUND, s -> s.host("0.0.0.0").port(bootstrap.inboundPort()).contentEncoding(identity)
-                    .routing(r -> r.any(new ProxyHandler(MeshNames.INBOUND_LISTENER, snapshots, forwarder, log))));
+                    .routing(r -> r.any(new ProxyHandler(MeshNames.INBOUND_LISTENER, snapshots, forwarder, log,
+                            telemetry.listener(MeshNames.INBOUND_LISTENER)))));
             b.putSocket(OUTBOUND, s -> s.host("127.0.0.1").port(bootstrap.outboundPort()).contentEncoding(identity)
-                    .routing(r -> r.any(new ProxyHandler(MeshNames.OUTBOUND_LISTENER, snapshots, forwarder, log))));
+                    .routing(r -> r.any(new ProxyHandler(MeshNames.OUTBOUND_LISTENER, snapshots, forwarder, log,
+                            telemetry.listener(MeshNames.OUTBOUND_LISTENER)))));
         } else {
             // The edge runs its own handler: path normalization, then the route's edge filter chain
             // (guard, authn, rate limit, cache, transform), then the upstream call.
-            EdgeHandler edge = new EdgeHandler(snapshots, edgeClient, edgeRuntime);
+            EdgeHandler edge = new EdgeHandler(snapshots, edgeClient, edgeRuntime,
+                    telemetry.listener(MeshNames.EDGE_LISTENER));
             b.putSocket(EDGE, s -> s.host("0.0.0.0").port(bootstrap.edgePort()).contentEncoding(identity)
                     .directHandlers(ProblemDirectHandler.all())
                     .routing(r -> r.any(edge)));
@@ -101,7 +107,7 @@ public final class Sidecar implements AutoCloseable {
                 .build();
         FilterContext filterContext = new FilterContext(clock, shared, bootstrap.nodeId(), bootstrap.service(), "", "");
         this.ads = new AdsClient(channel, node(), new SnapshotCompiler(filters, filterContext, snapshots),
-                new XdsUpdateListener() { });
+                telemetry.xds());
         adsRef[0] = ads;
         ads.start();
     }
@@ -135,6 +141,11 @@ public final class Sidecar implements AutoCloseable {
 
     public int edgePort() {
         return server.port(EDGE);
+    }
+
+    /** Tracing, metrics and logs of this proxy; also the hooks upstream and TLS code report to. */
+    public ProxyTelemetry telemetry() {
+        return telemetry;
     }
 
     public Bootstrap bootstrap() {
@@ -184,6 +195,7 @@ public final class Sidecar implements AutoCloseable {
         http2.close();
         grpc.close();
         shared.close();
+        telemetry.close();
         edgeClient.closeResource();
         edgeRuntime.close();
     }

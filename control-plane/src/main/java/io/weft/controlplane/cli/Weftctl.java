@@ -46,7 +46,10 @@ public final class Weftctl {
               config apply FILE [--author NAME]
               config delete NAME
             the admin URL defaults to $WEFT_ADMIN, else http://127.0.0.1:15000; an admin port not on loopback
-            asks for the admin token: --token-file FILE, or $WEFT_ADMIN_TOKEN""";
+            asks for the admin token: --token-file FILE, or $WEFT_ADMIN_TOKEN
+            asked of the proxies' own admin ports (./weft ctl dispatches these):
+              why TRACE_ID|REQUEST_ID --admin HOST:PORT[,...]   which hop failed a request, and why
+              top --admin HOST:PORT[,...] [--window S] [--once]  per-route rps, error rate, p99""";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final URI admin;

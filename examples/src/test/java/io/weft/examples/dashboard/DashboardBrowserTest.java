@@ -201,6 +201,7 @@ class DashboardBrowserTest {
             browser.until(d -> d.getCurrentUrl().contains("/ui/login")); // the browser keeps the #fragment
             browser.find("#token").sendKeys("not-the-admin-token");
             browser.click("#login button[type=submit]");
+            browser.until(d -> !browser.text("#login-error").isBlank()); // the answer arrives asynchronously
             assertTrue(browser.text("#login-error").startsWith("admin token: wrong"), browser.text("#login-error"));
             browser.screenshot("login-refused");
 

@@ -12,6 +12,7 @@ import io.weft.sidecar.upstream.HopByHop;
 import io.weft.sidecar.filter.ResponseFlag;
 import io.weft.sidecar.model.EndpointSpec;
 import io.weft.sidecar.route.Route;
+import io.weft.sidecar.telemetry.RequestTelemetry;
 import io.weft.sidecar.upstream.UpstreamCluster;
 import java.io.InputStream;
 import java.net.ConnectException;
@@ -28,11 +29,13 @@ final class UpstreamCall implements EdgeFilter.Chain {
     private final WebClient client;
     private final ConfigSnapshot snapshot;
     private final Route route;
+    private final RequestTelemetry telemetry;
 
-    UpstreamCall(WebClient client, ConfigSnapshot snapshot, Route route) {
+    UpstreamCall(WebClient client, ConfigSnapshot snapshot, Route route, RequestTelemetry telemetry) {
         this.client = client;
         this.snapshot = snapshot;
         this.route = route;
+        this.telemetry = telemetry;
     }
 
     @Override
@@ -44,8 +47,10 @@ final class UpstreamCall implements EdgeFilter.Chain {
         }
         Optional<EndpointSpec> ep = cluster.get().pick();
         if (ep.isEmpty()) {
+            telemetry.cluster(clusterName);
             return local(503, ResponseFlag.UH, "no healthy upstream in " + clusterName);
         }
+        RequestTelemetry.Attempt attempt = telemetry.attempt(clusterName, ep.get().address(), ep.get().port());
         String target = req.path() + (req.rawQuery().isEmpty() ? "" : "?" + req.rawQuery());
         HttpClientRequest out = client.method(Method.create(req.method()))
                 .uri(URI.create("http://" + ep.get().authority() + target))
@@ -57,6 +62,7 @@ final class UpstreamCall implements EdgeFilter.Chain {
             for (Header header : req.headers()) {
                 h.set(header);
             }
+            attempt.inject(h);
         });
         HttpClientResponse upstream;
         try {
@@ -72,8 +78,11 @@ final class UpstreamCall implements EdgeFilter.Chain {
                 upstream = out.request();
             }
         } catch (RuntimeException e) {
-            return failed(e);
+            EdgeResponse failure = failed(e);
+            attempt.fail(failure.headers().first(HeaderNames.create(ResponseFlag.HEADER)).orElse("UF"), String.valueOf(e.getMessage()));
+            return failure;
         }
+        attempt.end(upstream.status().code());
         WritableHeaders<?> headers = WritableHeaders.create();
         String options = HopByHop.connectionOptions(upstream.headers());
         for (Header h : upstream.headers()) {

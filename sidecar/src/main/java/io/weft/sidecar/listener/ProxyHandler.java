@@ -16,6 +16,8 @@ import io.weft.sidecar.filter.ResponseFlag;
 import io.weft.sidecar.route.RequestView;
 import io.weft.sidecar.route.Route;
 import io.weft.sidecar.route.RouteTable;
+import io.weft.sidecar.telemetry.ListenerTelemetry;
+import io.weft.sidecar.telemetry.RequestTelemetry;
 import io.weft.sidecar.upstream.Forwarder;
 import io.weft.sidecar.upstream.HopByHop;
 import java.util.Objects;
@@ -38,12 +40,15 @@ public final class ProxyHandler implements Handler {
     private final SnapshotHolder snapshots;
     private final Forwarder forwarder;
     private final AccessLog accessLog;
+    private final ListenerTelemetry telemetry;
 
-    public ProxyHandler(String listenerName, SnapshotHolder snapshots, Forwarder forwarder, AccessLog accessLog) {
+    public ProxyHandler(String listenerName, SnapshotHolder snapshots, Forwarder forwarder, AccessLog accessLog,
+                        ListenerTelemetry telemetry) {
         this.listenerName = Objects.requireNonNull(listenerName, "listenerName");
         this.snapshots = Objects.requireNonNull(snapshots, "snapshots");
         this.forwarder = Objects.requireNonNull(forwarder, "forwarder");
         this.accessLog = Objects.requireNonNull(accessLog, "accessLog");
+        this.telemetry = Objects.requireNonNull(telemetry, "telemetry");
     }
 
     @Override
@@ -55,8 +60,13 @@ public final class ProxyHandler implements Handler {
         Optional<RouteTable> table = snap.flatMap(s -> s.listener(listenerName));
         Optional<Route> route = table.flatMap(t -> t.match(target.authority(), new View(req, target.path())));
         String id = requestId(req);
+        RequestTelemetry tx = telemetry.begin(req, snap, target.authority(), target.path(), id);
+        route.ifPresent(r -> tx.routed(r.name()));
         Exchange ex = new Exchange(req, res, listenerName, route.map(Route::name).orElse(""), target.authority(),
                 target.path(), rawQuery, id, upstreamHeaders(req, target.authority(), id), start);
+        ex.attribute(Forwarder.TELEMETRY, tx);
+        String traceId = tx.traceId();
+        ex.onResponse((status, headers) -> headers.set(ListenerTelemetry.TRACE_ID, traceId)); // replaces the upstream's
         try {
             if (snap.isEmpty()) {
                 ex.respond(Status.SERVICE_UNAVAILABLE_503, ResponseFlag.NCF, "proxy has no configuration yet");
@@ -70,6 +80,11 @@ public final class ProxyHandler implements Handler {
                 ex.run(r.filters(), e -> forwarder.forward(e, r, s));
             }
         } finally {
+            tx.outcome(ex.status(), ex.flags(), ex.notes().getOrDefault("detail", ""), ex.cluster(), ex.upstreamHost());
+            // Body sizes as framed by content-length; chunked bodies count as 0 (a counting stream would
+            // change the response's framing).
+            tx.bytes(ex.requestHeaders().contentLength().orElse(0), res.headers().contentLength().orElse(0));
+            tx.finish();
             accessLog.log(ex);
         }
     }

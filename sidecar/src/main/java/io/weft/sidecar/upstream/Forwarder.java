@@ -8,6 +8,7 @@ import io.weft.sidecar.filter.ResponseFlag;
 import io.weft.sidecar.model.ClusterSpec;
 import io.weft.sidecar.model.EndpointSpec;
 import io.weft.sidecar.route.Route;
+import io.weft.sidecar.telemetry.RequestTelemetry;
 import io.weft.sidecar.upstream.client.Http1Client;
 import io.weft.sidecar.upstream.client.Http2Upstream;
 import io.weft.sidecar.upstream.grpc.GrpcForwarder;
@@ -30,6 +31,10 @@ import java.util.OptionalLong;
 public final class Forwarder {
     /** Request bodies up to this size are read whole, so they go out with the head and can be resent. */
     static final int REPLAY_BUFFER = 64 * 1024;
+
+    /** The request's telemetry, set by the listener; each upstream attempt becomes a client span under it. */
+    public static final Exchange.Attribute<RequestTelemetry> TELEMETRY =
+            Exchange.Attribute.create("weft.telemetry", RequestTelemetry.class);
 
     private final Http1Client http1;
     private final Http2Upstream http2;
@@ -57,9 +62,12 @@ public final class Forwarder {
         }
         EndpointSpec ep = endpoint.get();
         ex.upstream(clusterName, ep.authority(), 1);
+        Optional<RequestTelemetry.Attempt> attempt = ex.attribute(TELEMETRY).map(t -> t.attempt(clusterName, ep.address(), ep.port()));
+        attempt.ifPresent(a -> a.inject(ex.upstreamHeaders()));
         long deadline = route.timeout().map(t -> System.nanoTime() + t.toNanos()).orElse(0L);
         if (isGrpc(ex) && !ex.request().prologue().protocolVersion().equals("1.1")) {
             grpc.forward(ex, new InetSocketAddress(ep.address(), ep.port()), deadline);
+            attempt.ifPresent(a -> a.end(ex.status()));
             return;
         }
         UpstreamRequest req;
@@ -79,8 +87,10 @@ public final class Forwarder {
                     : http1.send(address, req, connectMillis, deadline);
         } catch (UpstreamException e) {
             fail(ex, e);
+            attempt.ifPresent(a -> a.fail(ex.flags(), e.getMessage()));
             return;
         }
+        attempt.ifPresent(a -> a.end(up.status()));
         try (up) {
             ResponseRelay.relay(up, ex.response(), req.method().equals("HEAD"), trailersAccepted(ex));
         } catch (IOException | UncheckedIOException e) {

@@ -85,7 +85,8 @@ public final class ResourceParser {
         if (hcm.getRds().getRouteConfigName().isEmpty()) {
             throw new InvalidResourceException(where + ": rds.route_config_name: empty (expected: a name)");
         }
-        return new ListenerSpec(l.getName(), hcm.getRds().getRouteConfigName(), httpFilters(hcm, where));
+        return new ListenerSpec(l.getName(), hcm.getRds().getRouteConfigName(), httpFilters(hcm, where),
+                TelemetryParser.parse(hcm, where));
     }
 
     /** The HCM's filters before the router, which must come last. */
