@@ -183,5 +183,10 @@ public final class EdgeHandler implements Handler {
         public String header(String lowerCaseName) {
             return req.headers().first(HeaderNames.create(lowerCaseName)).orElse(null);
         }
+
+        @Override
+        public String queryParam(String name) {
+            return req.query().first(name).orElse(null);
+        }
     }
 }

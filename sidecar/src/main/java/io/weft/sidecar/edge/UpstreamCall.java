@@ -40,7 +40,11 @@ final class UpstreamCall implements EdgeFilter.Chain {
 
     @Override
     public EdgeResponse proceed(EdgeRequest req) {
-        String clusterName = route.pickCluster();
+        Optional<String> picked = route.pickCluster();
+        if (picked.isEmpty()) {
+            return local(404, ResponseFlag.NR, "route " + route.name() + " does not forward");
+        }
+        String clusterName = picked.get();
         Optional<UpstreamCluster> cluster = snapshot.cluster(clusterName);
         if (cluster.isEmpty()) {
             return local(503, ResponseFlag.NC, "cluster " + clusterName + " not found");
