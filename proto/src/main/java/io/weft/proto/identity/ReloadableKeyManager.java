@@ -12,7 +12,7 @@ import javax.net.ssl.X509ExtendedKeyManager;
 /**
  * A key manager that presents whatever {@link KeyMaterial} its supplier holds at handshake time. Swap
  * the material (a renewal) and every new handshake uses it at once; connections already up keep the
- * session they negotiated. Thread-safe as long as the supplier is (a volatile read).
+ * session they negotiated. While the supplier gives null, no certificate is presented. Thread-safe as long as the supplier is (a volatile read).
  */
 public final class ReloadableKeyManager extends X509ExtendedKeyManager {
     private static final String ALIAS = "weft-workload";
@@ -76,7 +76,11 @@ public final class ReloadableKeyManager extends X509ExtendedKeyManager {
 
     private boolean matches(String keyType) {
         // JSSE asks with "EC", "RSA", or TLS 1.2 forms such as "EC_EC" / "ECDHE_ECDSA".
-        String alg = current.get().key().getAlgorithm();
+        KeyMaterial m = current.get();
+        if (m == null) {
+            return false; // no certificate yet: the handshake goes on without one
+        }
+        String alg = m.key().getAlgorithm();
         return keyType != null && (keyType.equals(alg) || keyType.startsWith(alg + "_")
                 || (alg.equals("EC") && keyType.contains("ECDSA")) || (alg.equals("RSA") && keyType.endsWith("RSA")));
     }
