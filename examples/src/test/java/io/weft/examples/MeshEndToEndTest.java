@@ -24,10 +24,37 @@ class MeshEndToEndTest {
             // orders answered, and the user inside came from the users app through orders' sidecar and users' sidecar
             assertTrue(r.body().contains("\"order\":\"7\""), r.body());
             assertTrue(r.body().contains("\"name\":\"Grace\"") && r.body().contains("\"version\":\"v1\""), r.body());
+            assertTrue(r.body().contains("\"item\":{\"id\":\"b2\""), "catalog reached through the mesh too: " + r.body());
             // the edge stamped a request id and forwarded it all the way to orders
             HttpResponse<String> direct = mesh.viaOutbound(mesh.orders, "users", "/users/42");
             assertEquals(200, direct.statusCode(), direct.body());
             assertTrue(direct.body().contains("Barbara"), direct.body());
+        }
+    }
+
+    @Test
+    void headerMatchSendsCanaryTrafficToCatalogV2AndTheSplitSendsSome() throws Exception {
+        try (MeshHarness mesh = MeshHarness.start(tmp, Map.of("mesh.yaml", MeshHarness.demoMeshYaml()))) {
+            HttpResponse<String> canary = mesh.viaOutbound(mesh.orders, "catalog", "/catalog/items/b1", "x-canary", "1");
+            assertEquals(200, canary.statusCode(), canary.body());
+            assertTrue(canary.body().contains("\"version\":\"v2\"") && canary.body().contains("\"rating\""), canary.body());
+            int v2 = 0;
+            for (int i = 0; i < 200; i++) {
+                if (mesh.viaOutbound(mesh.orders, "catalog", "/catalog/items/b1").body().contains("\"version\":\"v2\"")) {
+                    v2++;
+                }
+            }
+            // 10% of 200 is 20; the chance of falling outside 3..50 by luck is below one in a million
+            assertTrue(v2 >= 3 && v2 <= 50, "v2 answered " + v2 + " of 200 requests under a 90/10 split");
+        }
+    }
+
+    @Test
+    void anOrderIsPaidThroughThePaymentsService() throws Exception {
+        try (MeshHarness mesh = MeshHarness.start(tmp, Map.of("mesh.yaml", MeshHarness.demoMeshYaml()))) {
+            HttpResponse<String> r = mesh.post("http://127.0.0.1:" + mesh.edge.edgePort() + "/orders/7/pay", "{}");
+            assertEquals(201, r.statusCode(), r.body());
+            assertTrue(r.body().contains("\"orderId\":\"7\"") && r.body().contains("\"status\":\"captured\""), r.body());
         }
     }
 
@@ -46,6 +73,9 @@ class MeshEndToEndTest {
                 services:
                   users: {}
                   users-v2: {}
+                  catalog: {}
+                  catalog-v2: {}
+                  payments: {}
                   orders: {dependsOn: [users]}
                 edge:
                   virtualHosts:

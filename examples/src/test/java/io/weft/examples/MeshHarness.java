@@ -3,7 +3,9 @@ package io.weft.examples;
 import io.helidon.webserver.WebServer;
 import io.weft.controlplane.ControlPlane;
 import io.weft.controlplane.ControlPlaneOptions;
+import io.weft.examples.catalog.CatalogApp;
 import io.weft.examples.orders.OrdersApp;
+import io.weft.examples.payments.PaymentsApp;
 import io.weft.examples.users.UsersApp;
 import io.weft.sidecar.Sidecar;
 import io.weft.sidecar.bootstrap.Bootstrap;
@@ -25,7 +27,7 @@ import java.util.function.Predicate;
 
 /**
  * The demo topology, in one JVM on ephemeral loopback ports: a real control plane (gRPC ADS), the
- * users, users-v2 and orders apps each behind a real sidecar, and an edge. Every hop is a real
+ * users, users-v2, catalog, catalog-v2, payments and orders apps each behind a real sidecar, and an edge. Every hop is a real
  * socket. Close it to stop everything.
  */
 public final class MeshHarness implements AutoCloseable {
@@ -33,6 +35,9 @@ public final class MeshHarness implements AutoCloseable {
     public final ControlPlane controlPlane;
     public final Sidecar users;
     public final Sidecar usersV2;
+    public final Sidecar catalog;
+    public final Sidecar catalogV2;
+    public final Sidecar payments;
     public final Sidecar orders;
     public final Sidecar edge;
     private final List<AutoCloseable> closeables = new ArrayList<>();
@@ -45,6 +50,9 @@ public final class MeshHarness implements AutoCloseable {
         String cp = "127.0.0.1:" + controlPlane.xdsPort();
         this.users = sidecar("users", app(UsersApp.start(0, "v1")), cp);
         this.usersV2 = sidecar("users-v2", app(UsersApp.start(0, "v2")), cp);
+        this.catalog = sidecar("catalog", app(CatalogApp.start(0, "v1")), cp);
+        this.catalogV2 = sidecar("catalog-v2", app(CatalogApp.start(0, "v2")), cp);
+        this.payments = sidecar("payments", app(PaymentsApp.start(0)), cp);
         AtomicInteger ordersOutbound = new AtomicInteger();
         WebServer ordersApp = OrdersApp.start(0, ordersOutbound::get);
         closeables.add(ordersApp::stop);
@@ -53,7 +61,7 @@ public final class MeshHarness implements AutoCloseable {
         this.edge = Sidecar.start(new Bootstrap(Bootstrap.Mode.EDGE, "edge-1", "edge", "default", cp, "127.0.0.1",
                 0, 0, 0, 0, 0, Map.of()));
         closeables.add(edge);
-        for (Sidecar s : List.of(users, usersV2, orders, edge)) {
+        for (Sidecar s : List.of(users, usersV2, catalog, catalogV2, payments, orders, edge)) {
             if (!s.awaitReady(Duration.ofSeconds(20))) {
                 throw new IllegalStateException(s.bootstrap().nodeId() + " got no config within 20s");
             }
@@ -86,6 +94,12 @@ public final class MeshHarness implements AutoCloseable {
         return s;
     }
 
+    public HttpResponse<String> post(String url, String json) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
+                .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
     public HttpResponse<String> get(String url, String... headers) throws IOException, InterruptedException {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10));
         for (int i = 0; i + 1 < headers.length; i += 2) {
@@ -95,11 +109,15 @@ public final class MeshHarness implements AutoCloseable {
     }
 
     /** A GET through a sidecar's outbound port with {@code Host: host}, as an app would call {@code http://host/path}. */
-    public HttpResponse<String> viaOutbound(Sidecar from, String host, String path) throws IOException, InterruptedException {
+    public HttpResponse<String> viaOutbound(Sidecar from, String host, String path, String... headers)
+            throws IOException, InterruptedException {
+        StringBuilder req = new StringBuilder("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n");
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            req.append(headers[i]).append(": ").append(headers[i + 1]).append("\r\n");
+        }
         try (java.net.Socket s = new java.net.Socket("127.0.0.1", from.outboundPort())) {
             s.setSoTimeout(10_000);
-            s.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
-                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            s.getOutputStream().write(req.append("\r\n").toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
             return RawResponse.read(s.getInputStream());
         }
     }

@@ -16,8 +16,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The local demo: starts the whole mesh on loopback as separate processes — the control plane,
- * {@code users}, {@code users-v2} and {@code orders} each with its sidecar, and an edge gateway — waits
+ * The local demo: starts the whole mesh on loopback as separate processes — the control plane, the
+ * example shop's services (users, catalog, payments, orders and two canaries) each with its sidecar,
+ * and an edge gateway — waits
  * until each is ready, prints what runs where and what to try, and stops everything on Ctrl-C.
  */
 public final class Demo {
@@ -78,16 +79,20 @@ public final class Demo {
         table.put("control plane", "xDS 127.0.0.1:" + xds + ", admin http://127.0.0.1:" + cpAdmin + "/api/v1/proxies");
 
         List<Integer> sidecarAdmins = new ArrayList<>();
-        for (String[] svc : new String[][] {{"users", "v1"}, {"users-v2", "v2"}}) {
+        String[][] apps = {
+                {"users", "io.weft.examples.users.UsersApp", "v1"},
+                {"users-v2", "io.weft.examples.users.UsersApp", "v2"},
+                {"catalog", "io.weft.examples.catalog.CatalogApp", "v1"},
+                {"catalog-v2", "io.weft.examples.catalog.CatalogApp", "v2"},
+                {"payments", "io.weft.examples.payments.PaymentsApp", "v1"},
+                {"orders", "io.weft.examples.orders.OrdersApp", "v1"}};
+        for (String[] svc : apps) {
             int app = freePort();
-            start(new Child(svc[0], "io.weft.examples.users.UsersApp", List.of("--port", "" + app, "--version", svc[1]), log(svc[0])));
-            sidecarAdmins.add(sidecar(svc[0], app, cp, svc[1]));
+            int outbound = freePort();
+            start(new Child(svc[0], svc[1], List.of("--port", "" + app, "--version", svc[2], "--outbound-port", "" + outbound),
+                    log(svc[0])));
+            sidecarAdmins.add(sidecar(svc[0], app, cp, svc[2], "--outbound-port", "" + outbound));
         }
-        int ordersApp = freePort();
-        int ordersOutbound = freePort();
-        start(new Child("orders", "io.weft.examples.orders.OrdersApp",
-                List.of("--port", "" + ordersApp, "--outbound-port", "" + ordersOutbound), log("orders")));
-        sidecarAdmins.add(sidecar("orders", ordersApp, cp, "v1", "--outbound-port", "" + ordersOutbound));
 
         int edgeAdmin = freePort();
         start(new Child("edge", SIDECAR_MAIN, List.of("edge", "--service", "edge", "--node", "edge-1",
@@ -105,7 +110,8 @@ public final class Demo {
         table.forEach((k, v) -> System.out.printf("  %-16s %s%n", k, v));
         System.out.println();
         System.out.println("Try:");
-        System.out.println("  curl -s http://127.0.0.1:" + edgePort + "/orders/7            # edge -> orders -> users, through 3 proxies");
+        System.out.println("  curl -s http://127.0.0.1:" + edgePort + "/orders/7            # edge -> orders -> users + catalog, through the mesh");
+        System.out.println("  curl -s -X POST http://127.0.0.1:" + edgePort + "/orders/7/pay   # orders -> payments");
         System.out.println("  curl -s http://127.0.0.1:" + edgePort + "/users/42            # edge -> users");
         System.out.println("  curl -si http://127.0.0.1:" + edgePort + "/nope               # 404 with x-weft-response-flags: NR");
         System.out.println("  curl -s http://127.0.0.1:" + cpAdmin + "/api/v1/proxies      # what every proxy runs");
@@ -119,11 +125,7 @@ public final class Demo {
         List<String> args = new ArrayList<>(List.of("sidecar", "--service", service, "--node", service + "-1",
                 "--control-plane", cp, "--app-port", "" + appPort, "--inbound-port", "0", "--admin-port", "" + admin,
                 "--labels", "version=" + version));
-        if (extra.length == 0) {
-            args.addAll(List.of("--outbound-port", "0"));
-        } else {
-            args.addAll(List.of(extra));
-        }
+        args.addAll(List.of(extra));
         start(new Child(service + "-sidecar", SIDECAR_MAIN, args, log(service + "-sidecar")));
         table.put(service, "app 127.0.0.1:" + appPort + ", sidecar admin http://127.0.0.1:" + admin + "/config_dump");
         return admin;

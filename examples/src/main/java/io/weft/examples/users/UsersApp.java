@@ -3,6 +3,8 @@ package io.weft.examples.users;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.WebServer;
+import io.weft.examples.common.AppArgs;
+import io.weft.examples.common.Fault;
 import java.util.Map;
 
 /**
@@ -16,13 +18,18 @@ public final class UsersApp {
     }
 
     public static WebServer start(int port, String version) {
+        Fault fault = new Fault();
         return WebServer.builder()
                 .host("127.0.0.1")
                 .port(port)
                 .shutdownHook(false)
                 .routing(r -> r
+                        .register(fault::routes)
                         .get("/health", (req, res) -> res.send("ok"))
                         .get("/users/{id}", (req, res) -> {
+                            if (fault.inject(res)) {
+                                return;
+                            }
                             String id = req.path().pathParameters().get("id");
                             String name = NAMES.get(id);
                             res.header(HeaderNames.CONTENT_TYPE, "application/json");
@@ -42,17 +49,9 @@ public final class UsersApp {
 
     /** {@code users [--port N] [--version v1]}. */
     public static void main(String[] args) {
-        int port = 8081;
-        String version = "v1";
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            switch (args[i]) {
-                case "--port" -> port = Integer.parseInt(args[i + 1]);
-                case "--version" -> version = args[i + 1];
-                default -> throw new IllegalArgumentException(args[i] + ": unknown flag (expected: --port, --version)");
-            }
-        }
-        WebServer s = start(port, version);
+        AppArgs a = AppArgs.parse("users", args, 8081);
+        WebServer s = start(a.port(), a.version());
         Runtime.getRuntime().addShutdownHook(new Thread(s::stop));
-        System.out.println("users " + version + " listening on 127.0.0.1:" + s.port());
+        System.out.println("users " + a.version() + " listening on 127.0.0.1:" + s.port());
     }
 }
