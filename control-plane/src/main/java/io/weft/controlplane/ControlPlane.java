@@ -4,6 +4,14 @@ import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.helidon.webserver.WebServer;
 import io.weft.controlplane.admin.AdminApi;
+import io.weft.controlplane.admin.SecurityApi;
+import io.weft.controlplane.ca.CaOptions;
+import io.weft.controlplane.ca.CertificateAuthority;
+import io.weft.controlplane.ca.JoinTokens;
+import io.weft.controlplane.ca.PlaintextCallers;
+import io.weft.controlplane.ca.SecureEndpoint;
+import io.weft.proto.identity.Pem;
+import java.time.Duration;
 import io.weft.controlplane.config.ConfigWatcher;
 import io.weft.controlplane.discovery.SelfRegistry;
 import io.weft.controlplane.model.MeshConfig;
@@ -31,8 +39,13 @@ public final class ControlPlane implements AutoCloseable {
     private final ConfigWatcher watcher;
     private final Server grpc;
     private final WebServer admin;
+    private final java.util.Optional<Security> security;
 
-    private ControlPlane(ControlPlaneOptions options) throws IOException {
+    /** The CA side of a control plane started with one. */
+    public record Security(CertificateAuthority ca, JoinTokens tokens, PlaintextCallers plaintext, SecureEndpoint endpoint) {
+    }
+
+    private ControlPlane(ControlPlaneOptions options, java.util.Optional<CaOptions> caOptions) throws IOException {
         List<XdsListener> listeners = new CopyOnWriteArrayList<>();
         XdsListener fanOut = new XdsListener() {
             @Override
@@ -69,6 +82,18 @@ public final class ControlPlane implements AutoCloseable {
         });
         this.pipeline = new MeshPipeline(xds, first[0], List.of(registry), options.debounce());
         holder[0] = pipeline;
+        this.security = caOptions.map(o -> {
+            Clock clock = Clock.systemUTC();
+            String td = first[0].trustDomain();
+            CertificateAuthority ca = CertificateAuthority.open(td, o, clock);
+            JoinTokens tokens = o.stateDir().map(d -> JoinTokens.fromFile(d.resolve("join-token.key"), td, clock))
+                    .orElseGet(() -> JoinTokens.random(td, clock));
+            pipeline.trustBundle(() -> ca.trustBundle().stream().map(Pem::certificate).toList());
+            ca.onBundleChange(pipeline::changed);
+            PlaintextCallers plaintext = new PlaintextCallers(clock, Duration.ofMinutes(10));
+            SecureEndpoint endpoint = SecureEndpoint.start(options.host(), o.securePort(), ca, tokens, xds.service(), plaintext, clock);
+            return new Security(ca, tokens, plaintext, endpoint);
+        });
         pipeline.rebuildNow();
         this.grpc = NettyServerBuilder.forAddress(new InetSocketAddress(options.host(), options.xdsPort()))
                 .addService(xds.service())
@@ -79,7 +104,10 @@ public final class ControlPlane implements AutoCloseable {
         this.admin = WebServer.builder()
                 .host(options.host())
                 .port(options.adminPort())
-                .routing(r -> r.register("/api/v1", new AdminApi(xds, watcher::lastError)))
+                .routing(r -> {
+                    r.register("/api/v1", new AdminApi(xds, watcher::lastError));
+                    security.ifPresent(sec -> r.register("/api/v1", new SecurityApi(xds, sec.ca(), sec.tokens(), sec.plaintext())));
+                })
                 .build()
                 .start();
     }
@@ -89,8 +117,16 @@ public final class ControlPlane implements AutoCloseable {
      * mesh config is invalid, naming the file and field.
      */
     public static ControlPlane start(ControlPlaneOptions options) {
+        return start(options, java.util.Optional.empty());
+    }
+
+    /**
+     * Starts a control plane with its CA (when {@code ca} is present): the TLS port for the certificate
+     * service and mTLS ADS, the trust bundle over SDS, and the security admin API.
+     */
+    public static ControlPlane start(ControlPlaneOptions options, java.util.Optional<CaOptions> ca) {
         try {
-            return new ControlPlane(options);
+            return new ControlPlane(options, ca);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the control plane: " + e.getMessage(), e);
         }
@@ -98,6 +134,11 @@ public final class ControlPlane implements AutoCloseable {
 
     public int xdsPort() {
         return grpc.getPort();
+    }
+
+    /** The CA, join tokens and TLS port, when started with a CA. */
+    public java.util.Optional<Security> security() {
+        return security;
     }
 
     public int adminPort() {
@@ -120,6 +161,7 @@ public final class ControlPlane implements AutoCloseable {
     @Override
     public void close() {
         admin.stop();
+        security.ifPresent(s -> s.endpoint().close());
         grpc.shutdownNow();
         try {
             grpc.awaitTermination(5, TimeUnit.SECONDS);

@@ -24,6 +24,7 @@ final class MeshPipeline implements AutoCloseable {
     private final XdsServer xds;
     private final List<EndpointSource> sources;
     private final Duration debounce;
+    private volatile java.util.function.Supplier<List<String>> trustBundle = List::of;
     private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("weft-rebuild").factory());
     private final AtomicBoolean scheduled = new AtomicBoolean();
@@ -42,6 +43,11 @@ final class MeshPipeline implements AutoCloseable {
     void config(MeshConfig next) {
         this.config = next;
         changed();
+    }
+
+    /** Where the CA's trust bundle comes from; a change calls {@link #changed()}. */
+    void trustBundle(java.util.function.Supplier<List<String>> source) {
+        this.trustBundle = Objects.requireNonNull(source, "source");
     }
 
     MeshConfig config() {
@@ -72,8 +78,9 @@ final class MeshPipeline implements AutoCloseable {
                     (a, b) -> java.util.stream.Stream.concat(a.stream(), b.stream()).toList()));
         }
         MeshState current = xds.state();
-        MeshState next = MeshState.of(version + 1, config, endpoints);
-        if (next.config().equals(current.config()) && next.endpoints().equals(current.endpoints())) {
+        MeshState next = MeshState.of(version + 1, config, endpoints, trustBundle.get());
+        if (next.config().equals(current.config()) && next.endpoints().equals(current.endpoints())
+                && next.trustBundlePem().equals(current.trustBundlePem())) {
             return; // nothing changed; keep the version
         }
         version++;

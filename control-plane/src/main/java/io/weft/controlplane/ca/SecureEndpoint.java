@@ -32,7 +32,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The control plane's TLS port: the certificate service (first contact with a join token, no client
- * certificate yet) and ADS over mTLS (a workload certificate required). The control plane presents
+ * certificate yet), ADS over mTLS and the security reports (a workload certificate required). The control plane presents
  * its own certificate from the mesh CA ({@code spiffe://<td>/ns/weft-system/sa/control-plane}, plus
  * the host names it is reached at), re-issued at half its lifetime and after every root rotation step.
  * Client certificates are verified against the CA's current trust bundle on every handshake.
@@ -51,7 +51,7 @@ public final class SecureEndpoint implements AutoCloseable {
     private volatile java.util.concurrent.ScheduledFuture<?> nextRenewal;
 
     private SecureEndpoint(String host, int port, CertificateAuthority ca, JoinTokens tokens, ServerServiceDefinition ads,
-                           Clock clock) throws IOException {
+                           PlaintextCallers plaintext, Clock clock) throws IOException {
         this.ca = ca;
         this.clock = clock;
         Set<String> names = new LinkedHashSet<>(List.of("localhost", "127.0.0.1"));
@@ -71,6 +71,7 @@ public final class SecureEndpoint implements AutoCloseable {
         this.server = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
                 .sslContext(ssl)
                 .addService(CertificateServiceImpl.definition(ca, tokens))
+                .addService(SecurityReportServiceImpl.definition(plaintext))
                 .addService(ServerInterceptors.intercept(ads, PeerIdentity.required("ADS"), PeerIdentity.interceptor()))
                 .permitKeepAliveTime(10, TimeUnit.SECONDS)
                 .permitKeepAliveWithoutCalls(true)
@@ -84,9 +85,9 @@ public final class SecureEndpoint implements AutoCloseable {
      * @param ads the ADS service definition (the same one the plaintext port serves)
      */
     public static SecureEndpoint start(String host, int port, CertificateAuthority ca, JoinTokens tokens,
-                                       ServerServiceDefinition ads, Clock clock) {
+                                       ServerServiceDefinition ads, PlaintextCallers plaintext, Clock clock) {
         try {
-            return new SecureEndpoint(host, port, ca, tokens, ads, clock);
+            return new SecureEndpoint(host, port, ca, tokens, ads, plaintext, clock);
         } catch (IOException e) {
             throw new UncheckedIOException("secure xDS port " + host + ":" + port + ": cannot bind (" + e.getMessage() + ")", e);
         }

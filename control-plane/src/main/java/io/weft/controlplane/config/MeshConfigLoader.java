@@ -32,8 +32,8 @@ import org.yaml.snakeyaml.error.YAMLException;
  * Every error names the file, the field path and what was expected. Stateless and thread-safe.
  */
 public final class MeshConfigLoader {
-    private static final Set<String> TOP_KEYS = Set.of("trustDomain", "services", "virtualHosts", "edge");
-    private static final Set<String> SERVICE_KEYS = Set.of("namespace", "labels", "dependsOn");
+    private static final Set<String> TOP_KEYS = Set.of("trustDomain", "services", "virtualHosts", "edge", "security");
+    private static final Set<String> SERVICE_KEYS = Set.of("namespace", "labels", "dependsOn", "mtls");
     private static final Set<String> VHOST_KEYS = Set.of("name", "domains", "routes");
     private static final Set<String> ROUTE_KEYS = Set.of("name", "match", "to", "split", "timeout", "prefixRewrite");
     private static final Set<String> MATCH_KEYS = Set.of("prefix", "path", "regex", "method", "headers");
@@ -104,6 +104,7 @@ public final class MeshConfigLoader {
         private final Map<String, YamlNode> vhostNodes = new LinkedHashMap<>();
         private final List<VirtualHostSpec> edgeHosts = new ArrayList<>();
         private final List<YamlNode> edgeNodes = new ArrayList<>();
+        private YamlNode security = YamlNode.root("(none)", null);
 
         void read(YamlNode root) {
             if (root.isMissing()) {
@@ -141,6 +142,12 @@ public final class MeshConfigLoader {
                 }
                 vhosts.put(spec.name(), spec);
                 vhostNodes.put(spec.name(), vh);
+            }
+            if (!root.get("security").isMissing()) {
+                if (!security.isMissing()) {
+                    throw root.get("security").error("security set again (first in " + security.file() + ")", "one declaration");
+                }
+                security = root.get("security");
             }
             YamlNode edge = root.get("edge");
             edge.allowKeys(Set.of("virtualHosts"));
@@ -290,7 +297,8 @@ public final class MeshConfigLoader {
                 }
             }
             checkUniqueDomains(all);
-            return new MeshConfig(trustDomain, services, all, edgeHosts);
+            return new MeshConfig(trustDomain, services, all, edgeHosts,
+                    SecurityReader.read(security, trustDomain, services, serviceNodes));
         }
 
         private void checkTargets(VirtualHostSpec vh, YamlNode node) {

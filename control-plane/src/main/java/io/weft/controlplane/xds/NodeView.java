@@ -6,6 +6,7 @@ import io.weft.controlplane.translate.ClusterTranslator;
 import io.weft.controlplane.translate.EndpointTranslator;
 import io.weft.controlplane.translate.ListenerTranslator;
 import io.weft.controlplane.translate.RouteTranslator;
+import io.weft.controlplane.translate.SecurityTranslator;
 import io.weft.proto.MeshNames;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,12 +26,13 @@ final class NodeView {
 
     static NodeView build(ProxyNode node, MeshState state) {
         List<XdsResource> listeners = new ArrayList<>();
-        ListenerTranslator.forNode(node).forEach(l -> listeners.add(XdsResource.of(l.getName(), l)));
+        ListenerTranslator.forNode(node).stream().map(l -> SecurityTranslator.listener(l, node, state))
+                .forEach(l -> listeners.add(XdsResource.of(l.getName(), l)));
         List<XdsResource> routes = new ArrayList<>();
         RouteTranslator.forNode(node, state.config()).forEach(r -> routes.add(XdsResource.of(r.getName(), r)));
         List<XdsResource> clusters = new ArrayList<>();
         List<XdsResource> endpoints = new ArrayList<>();
-        for (var c : ClusterTranslator.forNode(node, state.config())) {
+        for (var c : ClusterTranslator.forNode(node, state.config()).stream().map(c -> SecurityTranslator.cluster(c, state)).toList()) {
             clusters.add(XdsResource.of(c.getName(), c));
             if (c.hasEdsClusterConfig()) {
                 EndpointTranslator.forService(c.getName(), state)
@@ -41,7 +43,9 @@ final class NodeView {
                 MeshNames.LISTENER_TYPE, ResourceSet.of(listeners),
                 MeshNames.ROUTE_TYPE, ResourceSet.of(routes),
                 MeshNames.CLUSTER_TYPE, ResourceSet.of(clusters),
-                MeshNames.ENDPOINT_TYPE, ResourceSet.of(endpoints)));
+                MeshNames.ENDPOINT_TYPE, ResourceSet.of(endpoints),
+                MeshNames.SECRET_TYPE, ResourceSet.of(SecurityTranslator.secrets(state).stream()
+                        .map(s -> XdsResource.of(s.getName(), s)).toList())));
     }
 
     ResourceSet wildcard(String typeUrl) {

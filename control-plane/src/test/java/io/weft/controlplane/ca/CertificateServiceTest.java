@@ -60,7 +60,8 @@ class CertificateServiceTest {
         ca = CertificateAuthority.open("weft.local", CaOptions.inMemory(), Clock.systemUTC());
         tokens = JoinTokens.random("weft.local", Clock.systemUTC());
         XdsServer xds = new XdsServer(MeshState.of(1, MeshConfig.empty(), Map.of()), new XdsListener() { }, Clock.systemUTC());
-        endpoint = SecureEndpoint.start("127.0.0.1", 0, ca, tokens, xds.service(), Clock.systemUTC());
+        endpoint = SecureEndpoint.start("127.0.0.1", 0, ca, tokens, xds.service(),
+                new PlaintextCallers(Clock.systemUTC(), Duration.ofMinutes(10)), Clock.systemUTC());
     }
 
     @AfterEach
