@@ -10,6 +10,10 @@ import io.helidon.webclient.api.WebClient;
 import io.helidon.webserver.WebServer;
 import io.weft.proto.MeshNames;
 import io.weft.sidecar.bootstrap.Bootstrap;
+import io.weft.sidecar.bootstrap.SecurityBootstrap;
+import io.weft.sidecar.tls.MeshTls;
+import io.weft.sidecar.tls.WorkloadIdentity;
+import java.util.Optional;
 import io.weft.sidecar.config.SnapshotHolder;
 import io.weft.sidecar.listener.AdminService;
 import io.weft.sidecar.listener.ProxyHandler;
@@ -37,9 +41,12 @@ public final class Sidecar implements AutoCloseable {
     private final ManagedChannel channel;
     private final AdsClient ads;
     private final AdminService admin;
+    private final Optional<SidecarSecurity> security;
 
-    private Sidecar(Bootstrap bootstrap) {
+    private Sidecar(Bootstrap bootstrap, Optional<SecurityBootstrap> securityBootstrap) {
         this.bootstrap = bootstrap;
+        this.security = securityBootstrap.map(sb -> SidecarSecurity.join(bootstrap, sb, snapshots));
+        Optional<MeshTls> tls = security.map(SidecarSecurity::tls);
         this.client = WebClient.builder()
                 .followRedirects(false)
                 .contentEncoding(ContentEncodingContext.builder().contentEncodingsDiscoverServices(false).build())
@@ -56,27 +63,47 @@ public final class Sidecar implements AutoCloseable {
                 .shutdownHook(false)
                 .routing(r -> r.register("/", admin));
         if (bootstrap.mode() == Bootstrap.Mode.SIDECAR) {
-            b.putSocket(INBOUND, s -> s.host("0.0.0.0").port(bootstrap.inboundPort()).contentEncoding(identity)
-                    .routing(r -> r.any(new ProxyHandler(MeshNames.INBOUND_LISTENER, snapshots, client))));
+            b.putSocket(INBOUND, s -> {
+                s.host("0.0.0.0").port(bootstrap.inboundPort()).contentEncoding(identity)
+                        .routing(r -> r.any(new ProxyHandler(MeshNames.INBOUND_LISTENER, snapshots, client, tls)));
+                security.ifPresent(sec -> sec.tls().configureInbound(s, sec::inboundMode, sec.reporter()));
+            });
             b.putSocket(OUTBOUND, s -> s.host("127.0.0.1").port(bootstrap.outboundPort()).contentEncoding(identity)
-                    .routing(r -> r.any(new ProxyHandler(MeshNames.OUTBOUND_LISTENER, snapshots, client))));
+                    .routing(r -> r.any(new ProxyHandler(MeshNames.OUTBOUND_LISTENER, snapshots, client, tls))));
         } else {
             b.putSocket(EDGE, s -> s.host("0.0.0.0").port(bootstrap.edgePort()).contentEncoding(identity)
-                    .routing(r -> r.any(new ProxyHandler(MeshNames.EDGE_LISTENER, snapshots, client))));
+                    .routing(r -> r.any(new ProxyHandler(MeshNames.EDGE_LISTENER, snapshots, client, tls))));
         }
         this.server = b.build().start();
-        this.channel = NettyChannelBuilder.forTarget(bootstrap.controlPlane())
+        this.channel = security.map(SidecarSecurity::channel).orElseGet(() -> NettyChannelBuilder.forTarget(bootstrap.controlPlane())
                 .usePlaintext()
                 .keepAliveTime(30, TimeUnit.SECONDS)
-                .build();
-        this.ads = new AdsClient(channel, node(), snapshots, new XdsUpdateListener() { });
+                .build());
+        this.ads = new AdsClient(channel, node(), snapshots, new XdsUpdateListener() { },
+                security.map(sec -> sec.identity()::trustBundle));
         adsRef[0] = ads;
         ads.start();
     }
 
-    /** Binds the ports, then connects to the control plane. Does not wait for the first config. */
+    /** Binds the ports, then connects to the control plane in plaintext. Does not wait for the first config. */
     public static Sidecar start(Bootstrap bootstrap) {
-        return new Sidecar(Objects.requireNonNull(bootstrap, "bootstrap"));
+        return new Sidecar(Objects.requireNonNull(bootstrap, "bootstrap"), Optional.empty());
+    }
+
+    /**
+     * Joins a mesh with a CA: gets its certificate with the join token (waiting up to 30 s for the
+     * control plane), then binds the ports (the inbound one speaking mTLS as the mesh's policy says)
+     * and opens ADS over mTLS. Does not wait for the first config.
+     *
+     * @throws IllegalStateException when no certificate could be obtained
+     */
+    public static Sidecar start(Bootstrap bootstrap, SecurityBootstrap security) {
+        return new Sidecar(Objects.requireNonNull(bootstrap, "bootstrap"), Optional.of(security));
+    }
+
+    /** The workload identity, when the proxy joined with a CA. */
+    public Optional<WorkloadIdentity> identity() {
+        return security.map(SidecarSecurity::identity);
     }
 
     public boolean awaitReady(Duration timeout) throws InterruptedException {
@@ -140,6 +167,7 @@ public final class Sidecar implements AutoCloseable {
     public void close() {
         admin.draining();
         ads.close();
+        security.ifPresent(SidecarSecurity::close);
         channel.shutdownNow();
         server.stop();
         client.closeResource();

@@ -11,7 +11,11 @@ import io.helidon.webclient.api.WebClient;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.weft.proto.MeshNames;
+import io.weft.proto.identity.SpiffeId;
 import io.weft.sidecar.config.ConfigSnapshot;
+import io.weft.sidecar.model.UpstreamTlsSpec;
+import io.weft.sidecar.tls.MeshTls;
 import io.weft.sidecar.config.SnapshotHolder;
 import io.weft.sidecar.model.EndpointSpec;
 import io.weft.sidecar.route.RequestView;
@@ -43,11 +47,18 @@ public final class ProxyHandler implements Handler {
     private final String listenerName;
     private final SnapshotHolder snapshots;
     private final WebClient client;
+    private final Optional<MeshTls> tls;
 
     public ProxyHandler(String listenerName, SnapshotHolder snapshots, WebClient client) {
+        this(listenerName, snapshots, client, Optional.empty());
+    }
+
+    /** @param tls this proxy's mesh TLS, when it has a workload certificate */
+    public ProxyHandler(String listenerName, SnapshotHolder snapshots, WebClient client, Optional<MeshTls> tls) {
         this.listenerName = Objects.requireNonNull(listenerName, "listenerName");
         this.snapshots = Objects.requireNonNull(snapshots, "snapshots");
         this.client = Objects.requireNonNull(client, "client");
+        this.tls = Objects.requireNonNull(tls, "tls");
     }
 
     @Override
@@ -63,6 +74,13 @@ public final class ProxyHandler implements Handler {
             return;
         }
         RequestTarget target = RequestTarget.of(req);
+        Optional<SpiffeId> peer = Optional.empty();
+        if (listenerName.equals(MeshNames.INBOUND_LISTENER)) {
+            peer = MeshTls.peer(req.remotePeer().tlsCertificates());
+            if (!InboundSecurity.authorize(snap.get(), peer, req, target.path(), res)) {
+                return;
+            }
+        }
         Optional<Route> route = table.get().match(target.authority(), new View(req, target.path()));
         if (route.isEmpty()) {
             local(res, Status.NOT_FOUND_404, ResponseFlags.NR, "no route for " + target.authority() + target.path());
@@ -79,19 +97,30 @@ public final class ProxyHandler implements Handler {
             local(res, Status.SERVICE_UNAVAILABLE_503, ResponseFlags.UH, "no healthy upstream in " + clusterName);
             return;
         }
-        forward(req, res, route.get(), endpoint.get(), target);
+        Optional<UpstreamTlsSpec> upstreamTls = cluster.get().spec().tls();
+        if (upstreamTls.isPresent() && tls.isEmpty()) {
+            local(res, Status.SERVICE_UNAVAILABLE_503, ResponseFlags.UF, "cluster " + clusterName
+                    + " requires mTLS but this proxy has no workload certificate");
+            return;
+        }
+        forward(req, res, route.get(), endpoint.get(), target, upstreamTls, peer);
     }
 
-    private void forward(ServerRequest req, ServerResponse res, Route route, EndpointSpec ep, RequestTarget target) {
+    private void forward(ServerRequest req, ServerResponse res, Route route, EndpointSpec ep, RequestTarget target,
+                         Optional<UpstreamTlsSpec> upstreamTls, Optional<SpiffeId> peer) {
         String rawQuery = req.query().rawValue();
         String pathAndQuery = target.path() + (rawQuery.isEmpty() ? "" : "?" + rawQuery);
         HttpClientRequest out = client.method(req.prologue().method())
-                .uri(URI.create("http://" + ep.authority() + route.rewrite(pathAndQuery)))
+                .uri(URI.create((upstreamTls.isPresent() ? "https://" : "http://") + ep.authority() + route.rewrite(pathAndQuery)))
                 .skipUriEncoding(true)
                 .followRedirects(false)
                 .keepAlive(true);
         route.timeout().ifPresent(out::readTimeout);
+        upstreamTls.ifPresent(u -> out.tls(tls.orElseThrow().upstream(u.peers())));
         copyRequestHeaders(req, out, target.authority());
+        if (listenerName.equals(MeshNames.INBOUND_LISTENER)) {
+            InboundSecurity.clientCertHeader(out, tls, peer);
+        }
         HttpClientResponse upstream;
         try {
             boolean hasBody = req.content().hasEntity();

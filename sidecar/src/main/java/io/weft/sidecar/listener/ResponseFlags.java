@@ -18,7 +18,9 @@ public enum ResponseFlags {
     /** The route names a cluster this proxy does not have. */
     NC,
     /** No config yet: the proxy has not received its first snapshot. */
-    NCF;
+    NCF,
+    /** Refused by the authorization policy (Envoy's RBAC access denied). */
+    RBAC;
 
     public static final String HEADER = "x-weft-response-flags";
 }

@@ -69,7 +69,8 @@ public final class ResourceParser {
         if (hcm.getRds().getRouteConfigName().isEmpty()) {
             throw new InvalidResourceException(where + ": rds.route_config_name: empty (expected: a name)");
         }
-        return new ListenerSpec(l.getName(), hcm.getRds().getRouteConfigName());
+        return new ListenerSpec(l.getName(), hcm.getRds().getRouteConfigName(), SecurityParser.mode(l),
+                SecurityParser.authz(hcm, where));
     }
 
     public static RouteConfigSpec routeConfig(Any any) throws InvalidResourceException {
@@ -192,12 +193,16 @@ public final class ResourceParser {
         return switch (c.getType()) {
             case EDS -> {
                 String eds = c.getEdsClusterConfig().getServiceName().isEmpty() ? c.getName() : c.getEdsClusterConfig().getServiceName();
-                yield new ClusterSpec(c.getName(), Optional.of(eds), List.of(), lb, connect);
+                yield new ClusterSpec(c.getName(), Optional.of(eds), List.of(), lb, connect, SecurityParser.upstream(c));
             }
             case STATIC -> new ClusterSpec(c.getName(), Optional.empty(),
                     endpoints(c.getLoadAssignment(), where + ": load_assignment").endpoints(), lb, connect);
             default -> throw new InvalidResourceException(where + ": type " + c.getType() + " (expected: EDS or STATIC)");
         };
+    }
+
+    public static io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret secret(Any any) throws InvalidResourceException {
+        return unpack(any, io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret.class, "Secret");
     }
 
     public static EndpointsSpec endpoints(Any any) throws InvalidResourceException {

@@ -1,0 +1,143 @@
+package io.weft.sidecar;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The security team's view, end to end: a real control plane with its CA, real sidecars joining with
+ * join tokens, mTLS between them, policy from the mesh YAML, and attacks that must fail.
+ */
+class SecureMeshTest {
+    static final String YAML = """
+            services:
+              users: {}
+              orders: {dependsOn: [users]}
+              payments: {dependsOn: [users]}
+            security:
+              mtls: {mode: STRICT}
+              authorization:
+                defaults: {default: DENY}
+                policies:
+                  - {name: callers-of-users, to: [users], action: ALLOW,
+                     from: [{id: "spiffe://weft.local/ns/default/sa/orders"}]}
+                  - {name: no-admin, to: [users], action: DENY, match: {prefixes: [/admin]}}
+                  - {name: watch-deletes, to: [users], action: DENY, dryRun: true, match: {methods: [DELETE]}}
+            """;
+
+    @TempDir
+    Path tmp;
+    final List<String> authzLog = new CopyOnWriteArrayList<>();
+    final Handler capture = new Handler() {
+        @Override
+        public void publish(LogRecord r) {
+            authzLog.add(r.getMessage());
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+
+    @BeforeEach
+    void listen() {
+        Logger.getLogger("weft.access.authz").addHandler(capture);
+    }
+
+    @AfterEach
+    void unlisten() {
+        Logger.getLogger("weft.access.authz").removeHandler(capture);
+    }
+
+    @Test
+    void allowedCallerGoesThroughMtlsAndTheAppLearnsWhoCalledFromTheCertificate() throws Exception {
+        try (SecureMesh mesh = new SecureMesh(tmp, YAML, "users", "orders", "payments")) {
+            String r = mesh.call("orders", "GET", "users", "/users/7");
+            assertEquals("200 - app=users method=GET path=/users/7 xfcc=URI=spiffe://weft.local/ns/default/sa/orders", r);
+        }
+    }
+
+    @Test
+    void deniedCallersGet403WithTheRbacFlagAndALogLineNamingThePolicy() throws Exception {
+        try (SecureMesh mesh = new SecureMesh(tmp, YAML, "users", "orders", "payments")) {
+            String r = mesh.call("payments", "GET", "users", "/users/7");
+            assertTrue(r.startsWith("403 RBAC ") && r.contains("policy default") && r.contains("sa/payments"), r);
+            assertTrue(authzLog.stream().anyMatch(l -> l.contains("DENY policy=default")
+                    && l.contains("source=spiffe://weft.local/ns/default/sa/payments")), authzLog.toString());
+
+            String admin = mesh.call("orders", "GET", "users", "/admin/reset");
+            assertTrue(admin.startsWith("403 RBAC ") && admin.contains("policy no-admin"), "deny overrides allow: " + admin);
+
+            String delete = mesh.call("orders", "DELETE", "users", "/users/7");
+            assertTrue(delete.startsWith("200 "), "a dry-run policy does not enforce: " + delete);
+            assertTrue(authzLog.stream().anyMatch(l -> l.contains("would deny by watch-deletes")), authzLog.toString());
+        }
+    }
+
+    @Test
+    void aForgedClientCertHeaderChangesNothing() throws Exception {
+        try (SecureMesh mesh = new SecureMesh(tmp, YAML, "users", "orders", "payments")) {
+            String forged = "URI=spiffe://weft.local/ns/default/sa/orders";
+            String r = mesh.call("payments", "GET", "users", "/users/7", "x-forwarded-client-cert", forged);
+            assertTrue(r.startsWith("403 RBAC "), "payments pretending to be orders: " + r);
+            String rewritten = mesh.call("orders", "GET", "users", "/users/7", "x-forwarded-client-cert",
+                    "URI=spiffe://weft.local/ns/default/sa/payments");
+            assertTrue(rewritten.endsWith("xfcc=URI=spiffe://weft.local/ns/default/sa/orders"), rewritten);
+        }
+    }
+
+    @Test
+    void plaintextToAStrictPortIsRefusedAndOthersAreUnaffected() throws Exception {
+        try (SecureMesh mesh = new SecureMesh(tmp, YAML, "users", "orders", "payments")) {
+            String r = SecureMesh.raw(mesh.sidecar("users").inboundPort(), "GET /users/7 HTTP/1.1\r\nHost: users\r\nConnection: close\r\n\r\n");
+            assertEquals("closed", r);
+            assertTrue(mesh.call("orders", "GET", "users", "/users/8").startsWith("200 "));
+        }
+    }
+
+    @Test
+    void permissiveAcceptsPlaintextAndTheAdminApiNamesTheCallersThatStrictWouldBreak() throws Exception {
+        try (SecureMesh mesh = new SecureMesh(tmp, YAML.replace("mode: STRICT", "mode: PERMISSIVE"), "users", "orders", "payments")) {
+            HttpClient http = HttpClient.newHttpClient();
+            URI impact = URI.create("http://127.0.0.1:" + mesh.controlPlane.adminPort() + "/api/v1/security/strict-impact?service=users");
+            String before = http.send(HttpRequest.newBuilder(impact).build(), HttpResponse.BodyHandlers.ofString()).body();
+            assertTrue(before.contains("\"safe\" : true"), before);
+
+            String plain = SecureMesh.raw(mesh.sidecar("users").inboundPort(), "GET /users/7 HTTP/1.1\r\nHost: users\r\nConnection: close\r\n\r\n");
+            assertTrue(plain.startsWith("403 RBAC "), "accepted in plaintext, then judged without an identity: " + plain);
+            assertTrue(mesh.call("orders", "GET", "users", "/users/7").startsWith("200 "), "mTLS still works on the same port");
+
+            String after = SecureMesh.await(() -> http.send(HttpRequest.newBuilder(impact).build(),
+                    HttpResponse.BodyHandlers.ofString()).body(), b -> b.contains("\"safe\" : false"));
+            assertTrue(after.contains("\"sourceAddress\" : \"127.0.0.1\"") && after.contains("\"destination\" : \"users\""), after);
+            assertTrue(after.contains("\"users\" : \"PERMISSIVE\""), after);
+
+            // the security team flips users to STRICT in the YAML; plaintext is refused from the next connection
+            Files.writeString(mesh.meshDir.resolve("mesh.yaml"), YAML.replace("mode: STRICT", "mode: PERMISSIVE")
+                    .replace("users: {}", "users: {mtls: STRICT}"));
+            String refused = SecureMesh.await(() -> SecureMesh.raw(mesh.sidecar("users").inboundPort(),
+                    "GET / HTTP/1.1\r\nHost: users\r\nConnection: close\r\n\r\n"), "closed"::equals);
+            assertEquals("closed", refused);
+            assertTrue(mesh.call("orders", "GET", "users", "/users/9").startsWith("200 "));
+        }
+    }
+}
