@@ -140,4 +140,55 @@ class SecureMeshTest {
             assertTrue(mesh.call("orders", "GET", "users", "/users/9").startsWith("200 "));
         }
     }
+
+    @Test
+    void rootRotationUnderTrafficFailsNoRequest() throws Exception {
+        try (SecureMesh mesh = new SecureMesh(tmp, YAML, "users", "orders")) {
+            var ca = mesh.controlPlane.security().orElseThrow().ca();
+            java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+            List<String> failures = new CopyOnWriteArrayList<>();
+            java.util.concurrent.atomic.AtomicInteger ok = new java.util.concurrent.atomic.AtomicInteger();
+            Thread traffic = Thread.ofVirtual().start(() -> {
+                while (!stop.get()) {
+                    try {
+                        String r = mesh.call("orders", "GET", "users", "/users/1");
+                        if (r.startsWith("200 ")) {
+                            ok.incrementAndGet();
+                        } else {
+                            failures.add(r);
+                        }
+                    } catch (Exception e) {
+                        failures.add(e.toString());
+                    }
+                }
+            });
+            SecureMesh.await(ok::get, n -> n > 5);
+
+            ca.prepareRotation();
+            for (Sidecar s : mesh.sidecars.values()) {
+                assertEquals(2, SecureMesh.await(() -> s.identity().orElseThrow().current().trustBundle().size(), n -> n == 2),
+                        "the prepared root reached " + s.bootstrap().nodeId() + " over SDS");
+            }
+            ca.activateRotation();
+            var newRoot = ca.state().active().certificate().getSubjectX500Principal();
+            for (Sidecar s : mesh.sidecars.values()) {
+                assertEquals(java.util.Optional.empty(), s.identity().orElseThrow().renewNow());
+                assertEquals(newRoot, s.identity().orElseThrow().current().leaf().getIssuerX500Principal());
+            }
+            int beforeRetire = ok.get();
+            SecureMesh.await(ok::get, n -> n > beforeRetire + 5);
+            ca.retirePrevious();
+            for (Sidecar s : mesh.sidecars.values()) {
+                assertEquals(1, SecureMesh.await(() -> s.identity().orElseThrow().current().trustBundle().size(), n -> n == 1));
+            }
+            int afterRetire = ok.get();
+            SecureMesh.await(ok::get, n -> n > afterRetire + 5);
+            // a brand-new connection after the old root is gone
+            assertTrue(mesh.call("orders", "GET", "users", "/users/2").startsWith("200 "));
+            stop.set(true);
+            traffic.join();
+            assertEquals(List.of(), failures, "requests that failed during the rotation");
+            assertTrue(ok.get() > 15, "requests served during the rotation: " + ok.get());
+        }
+    }
 }
