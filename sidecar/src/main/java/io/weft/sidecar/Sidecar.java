@@ -91,7 +91,7 @@ public final class Sidecar implements AutoCloseable {
     }
 
     /**
-     * Joins a mesh with a CA: gets its certificate with the join token (waiting up to 30 s for the
+     * Joins a mesh with a CA: gets its certificate with the join token (waiting up to 2 minutes for the
      * control plane), then binds the ports (the inbound one speaking mTLS as the mesh's policy says)
      * and opens ADS over mTLS. Does not wait for the first config.
      *

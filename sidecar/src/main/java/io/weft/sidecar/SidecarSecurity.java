@@ -23,7 +23,7 @@ import java.util.Optional;
  */
 record SidecarSecurity(WorkloadIdentity identity, MeshTls tls, ManagedChannel channel, PlaintextReporter reporter,
                        SnapshotHolder snapshots) implements AutoCloseable {
-    private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration JOIN_TIMEOUT = Duration.ofMinutes(2);
 
     static SidecarSecurity join(Bootstrap b, SecurityBootstrap sb, SnapshotHolder snapshots) {
         Clock clock = Clock.systemUTC();

@@ -48,6 +48,8 @@ public final class SecurityApi implements HttpService {
     public void routing(HttpRules rules) {
         rules.get("/security/strict-impact", this::strictImpact)
                 .get("/ca", (req, res) -> AdminApi.json(res, ca(ca.state())))
+                .get("/ca/bundle.pem", (req, res) -> res.header(io.helidon.http.HeaderNames.CONTENT_TYPE, "application/x-pem-file")
+                        .send(io.weft.proto.identity.Pem.certificates(ca.trustBundle())))
                 .post("/ca/rotation/{step}", this::rotate)
                 .post("/ca/join-tokens", this::joinToken);
     }

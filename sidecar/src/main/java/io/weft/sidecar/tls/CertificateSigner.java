@@ -53,7 +53,7 @@ public final class CertificateSigner implements WorkloadIdentity.Signer {
         current.ifPresent(c -> c.trustBundle().stream().filter(r -> !trust.contains(r)).forEach(trust::add));
         ManagedChannel ch = ControlPlaneChannels.open(target, trustDomain, () -> trust, () -> current.orElse(null), clock);
         try {
-            var stub = CertificateServiceGrpc.newBlockingStub(ch).withDeadlineAfter(10, TimeUnit.SECONDS);
+            var stub = CertificateServiceGrpc.newBlockingStub(ch).withDeadlineAfter(30, TimeUnit.SECONDS);
             if (current.isEmpty()) {
                 Metadata md = new Metadata();
                 md.put(AUTHORIZATION, "Bearer " + joinToken);
