@@ -32,6 +32,8 @@ public final class MeshNames {
     public static final String META_APP_PORT = "weft.app_port";
     public static final String META_EDGE_PORT = "weft.edge_port";
     public static final String META_LABELS = "weft.labels";
+    /** Endpoint label that selects a service's version (subset). */
+    public static final String VERSION_LABEL = "version";
 
     // Envoy v3 type URLs served over ADS.
     public static final String TYPE_PREFIX = "type.googleapis.com/";
@@ -44,10 +46,23 @@ public final class MeshNames {
             TYPE_PREFIX + "envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager";
     public static final String ROUTER_TYPE = TYPE_PREFIX + "envoy.extensions.filters.http.router.v3.Router";
 
+    /** Name of the Peak-EWMA entry ({@code weft.v1.PeakEwma}) in a Cluster's load_balancing_policy. */
+    public static final String PEAK_EWMA_POLICY = "weft.lb.peak_ewma";
+    /** Name of the HTTP protocol options key in Cluster.typed_extension_protocol_options. */
+    public static final String HTTP_PROTOCOL_OPTIONS = "envoy.extensions.upstreams.http.v3.HttpProtocolOptions";
+
     private MeshNames() {
     }
 
     public static String inboundCluster(String service) {
         return INBOUND_CLUSTER_PREFIX + service;
+    }
+
+    /** Separates a service from its version in a subset cluster's name: {@code users@v2}. */
+    public static final char SUBSET_SEPARATOR = '@';
+
+    /** The cluster (and ClusterLoadAssignment) of one version of a service: endpoints labelled {@code version=<version>}. */
+    public static String subsetCluster(String service, String version) {
+        return service + SUBSET_SEPARATOR + version;
     }
 }

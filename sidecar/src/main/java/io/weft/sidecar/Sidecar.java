@@ -6,22 +6,35 @@ import io.envoyproxy.envoy.config.core.v3.Node;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.helidon.http.encoding.ContentEncodingContext;
-import io.helidon.webclient.api.WebClient;
 import io.helidon.webserver.WebServer;
 import io.weft.proto.MeshNames;
 import io.weft.sidecar.bootstrap.Bootstrap;
 import io.weft.sidecar.bootstrap.SecurityBootstrap;
 import io.weft.sidecar.tls.MeshTls;
 import io.weft.sidecar.tls.WorkloadIdentity;
-import java.util.Optional;
+import io.weft.sidecar.config.SnapshotCompiler;
 import io.weft.sidecar.config.SnapshotHolder;
+import io.weft.sidecar.filter.FilterContext;
+import io.weft.sidecar.filter.FilterRegistry;
+import io.weft.sidecar.filter.SharedResources;
+import io.weft.sidecar.listener.AccessLog;
 import io.weft.sidecar.listener.AdminService;
+import io.weft.sidecar.edge.EdgeHandler;
+import io.weft.sidecar.edge.EdgeRuntime;
+import io.weft.sidecar.edge.ProblemDirectHandler;
+import io.weft.sidecar.filter.cache.ResponseCaches;
 import io.weft.sidecar.listener.ProxyHandler;
+import io.weft.sidecar.upstream.Forwarder;
+import io.weft.sidecar.upstream.client.Http1Client;
+import io.weft.sidecar.upstream.client.Http2Upstream;
+import io.weft.sidecar.upstream.grpc.GrpcForwarder;
 import io.weft.sidecar.xds.AdsClient;
 import io.weft.sidecar.xds.XdsUpdateListener;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -36,58 +49,83 @@ public final class Sidecar implements AutoCloseable {
 
     private final Bootstrap bootstrap;
     private final SnapshotHolder snapshots = new SnapshotHolder();
+    private final SharedResources shared = new SharedResources();
     private final WebServer server;
-    private final WebClient client;
+    private final Http1Client http1 = new Http1Client();
+    private final Http2Upstream http2 = new Http2Upstream();
+    private final GrpcForwarder grpc = new GrpcForwarder();
     private final ManagedChannel channel;
     private final AdsClient ads;
     private final AdminService admin;
+    private final EdgeRuntime edgeRuntime;
+    private final io.helidon.webclient.api.WebClient edgeClient;
+
     private final Optional<SidecarSecurity> security;
 
-    private Sidecar(Bootstrap bootstrap, Optional<SecurityBootstrap> securityBootstrap) {
+    private Sidecar(Bootstrap bootstrap, FilterRegistry filters, Clock clock, Optional<SecurityBootstrap> securityBootstrap) {
         this.bootstrap = bootstrap;
         this.security = securityBootstrap.map(sb -> SidecarSecurity.join(bootstrap, sb, snapshots));
         Optional<MeshTls> tls = security.map(SidecarSecurity::tls);
-        this.client = WebClient.builder()
+        this.edgeRuntime = EdgeRuntime.create(clock);
+        this.edgeClient = io.helidon.webclient.api.WebClient.builder()
                 .followRedirects(false)
                 .contentEncoding(ContentEncodingContext.builder().contentEncodingsDiscoverServices(false).build())
-                .connectTimeout(Duration.ofSeconds(2))
+                .connectTimeout(java.time.Duration.ofSeconds(2))
                 .shareConnectionCache(false)
                 .build();
         AdsClient[] adsRef = new AdsClient[1];
         this.admin = new AdminService(bootstrap, snapshots, () -> adsRef[0] == null ? java.util.Optional.empty() : adsRef[0].lastError());
+        Forwarder forwarder = new Forwarder(http1, http2, grpc, tls);
+        AccessLog log = AccessLog.flagged();
         ContentEncodingContext identity = ContentEncodingContext.builder().contentEncodingsDiscoverServices(false).build();
         io.helidon.webserver.WebServerConfig.Builder b = WebServer.builder()
                 .host("127.0.0.1")
                 .port(bootstrap.adminPort())
                 .contentEncoding(identity)
                 .shutdownHook(false)
-                .routing(r -> r.register("/", admin));
+                .routing(r -> {
+                    r.register("/", admin);
+                    if (bootstrap.mode() == Bootstrap.Mode.EDGE) {
+                        r.post("/edge/cache/purge", this::purge);
+                    }
+                });
         if (bootstrap.mode() == Bootstrap.Mode.SIDECAR) {
             b.putSocket(INBOUND, s -> {
                 s.host("0.0.0.0").port(bootstrap.inboundPort()).contentEncoding(identity)
-                        .routing(r -> r.any(new ProxyHandler(MeshNames.INBOUND_LISTENER, snapshots, client, tls)));
+                        .routing(r -> r.any(new ProxyHandler(MeshNames.INBOUND_LISTENER, snapshots, forwarder, log)));
                 security.ifPresent(sec -> sec.tls().configureInbound(s, sec::inboundMode, sec.reporter()));
             });
             b.putSocket(OUTBOUND, s -> s.host("127.0.0.1").port(bootstrap.outboundPort()).contentEncoding(identity)
-                    .routing(r -> r.any(new ProxyHandler(MeshNames.OUTBOUND_LISTENER, snapshots, client, tls))));
+                    .routing(r -> r.any(new ProxyHandler(MeshNames.OUTBOUND_LISTENER, snapshots, forwarder, log))));
         } else {
+            // The edge runs its own handler: path normalization, then the route's edge filter chain
+            // (guard, authn, rate limit, cache, transform), then the upstream call.
+            EdgeHandler edge = new EdgeHandler(snapshots, edgeClient, edgeRuntime, tls);
             b.putSocket(EDGE, s -> s.host("0.0.0.0").port(bootstrap.edgePort()).contentEncoding(identity)
-                    .routing(r -> r.any(new ProxyHandler(MeshNames.EDGE_LISTENER, snapshots, client, tls))));
+                    .directHandlers(ProblemDirectHandler.all())
+                    .routing(r -> r.any(edge)));
         }
         this.server = b.build().start();
         this.channel = security.map(SidecarSecurity::channel).orElseGet(() -> NettyChannelBuilder.forTarget(bootstrap.controlPlane())
                 .usePlaintext()
                 .keepAliveTime(30, TimeUnit.SECONDS)
                 .build());
-        this.ads = new AdsClient(channel, node(), snapshots, new XdsUpdateListener() { },
-                security.map(sec -> sec.identity()::trustBundle));
+        FilterContext filterContext = new FilterContext(clock, shared, bootstrap.nodeId(), bootstrap.service(), "", "");
+        this.ads = new AdsClient(channel, node(), new SnapshotCompiler(filters, filterContext, snapshots),
+                new XdsUpdateListener() { }, security.map(sec -> sec.identity()::trustBundle));
         adsRef[0] = ads;
         ads.start();
     }
 
-    /** Binds the ports, then connects to the control plane in plaintext. Does not wait for the first config. */
+    /** Binds the ports, then connects to the control plane. Does not wait for the first config. */
     public static Sidecar start(Bootstrap bootstrap) {
-        return new Sidecar(Objects.requireNonNull(bootstrap, "bootstrap"), Optional.empty());
+        return start(bootstrap, FilterRegistry.builtIn(), Clock.systemUTC());
+    }
+
+    /** As {@link #start(Bootstrap)}, with the given filters and clock (tests add their own filters). */
+    public static Sidecar start(Bootstrap bootstrap, FilterRegistry filters, Clock clock) {
+        return new Sidecar(Objects.requireNonNull(bootstrap, "bootstrap"), Objects.requireNonNull(filters, "filters"),
+                Objects.requireNonNull(clock, "clock"), Optional.empty());
     }
 
     /**
@@ -98,7 +136,8 @@ public final class Sidecar implements AutoCloseable {
      * @throws IllegalStateException when no certificate could be obtained
      */
     public static Sidecar start(Bootstrap bootstrap, SecurityBootstrap security) {
-        return new Sidecar(Objects.requireNonNull(bootstrap, "bootstrap"), Optional.of(security));
+        return new Sidecar(Objects.requireNonNull(bootstrap, "bootstrap"), FilterRegistry.builtIn(), Clock.systemUTC(),
+                Optional.of(security));
     }
 
     /** The workload identity, when the proxy joined with a CA. */
@@ -170,6 +209,17 @@ public final class Sidecar implements AutoCloseable {
         security.ifPresent(SidecarSecurity::close);
         channel.shutdownNow();
         server.stop();
-        client.closeResource();
+        http1.close();
+        http2.close();
+        grpc.close();
+        shared.close();
+        edgeClient.closeResource();
+        edgeRuntime.close();
+    }
+
+    /** Admin: {@code POST /edge/cache/purge[?route=R][&prefix=/path]} drops cached edge responses. */
+    private void purge(io.helidon.webserver.http.ServerRequest req, io.helidon.webserver.http.ServerResponse res) {
+        long n = ResponseCaches.of(edgeRuntime).purge(req.query().first("route").orElse(""), req.query().first("prefix").orElse(""));
+        res.header(io.helidon.http.HeaderNames.CONTENT_TYPE, "application/json").send("{\"purged\":" + n + "}\n");
     }
 }

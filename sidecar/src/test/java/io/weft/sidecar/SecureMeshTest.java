@@ -29,15 +29,13 @@ class SecureMeshTest {
               users: {}
               orders: {dependsOn: [users]}
               payments: {dependsOn: [users]}
-            security:
-              mtls: {mode: STRICT}
-              authorization:
-                defaults: {default: DENY}
-                policies:
-                  - {name: callers-of-users, to: [users], action: ALLOW,
-                     from: [{id: "spiffe://weft.local/ns/default/sa/orders"}]}
-                  - {name: no-admin, to: [users], action: DENY, match: {prefixes: [/admin]}}
-                  - {name: watch-deletes, to: [users], action: DENY, dryRun: true, match: {methods: [DELETE]}}
+            mtls: STRICT
+            namespaces: {default: {defaultAction: deny}}
+            authorization:
+              - {name: callers-of-users, service: users, action: allow,
+                 from: [{spiffeId: "spiffe://weft.local/ns/default/sa/orders"}]}
+              - {name: no-admin, service: users, action: deny, to: [{paths: ["/admin/*"]}]}
+              - {name: watch-deletes, service: users, action: deny, dryRun: true, to: [{methods: [DELETE]}]}
             """;
 
     @TempDir
@@ -116,7 +114,7 @@ class SecureMeshTest {
 
     @Test
     void permissiveAcceptsPlaintextAndTheAdminApiNamesTheCallersThatStrictWouldBreak() throws Exception {
-        try (SecureMesh mesh = new SecureMesh(tmp, YAML.replace("mode: STRICT", "mode: PERMISSIVE"), "users", "orders", "payments")) {
+        try (SecureMesh mesh = new SecureMesh(tmp, YAML.replace("mtls: STRICT", "mtls: PERMISSIVE"), "users", "orders", "payments")) {
             HttpClient http = HttpClient.newHttpClient();
             URI impact = URI.create("http://127.0.0.1:" + mesh.controlPlane.adminPort() + "/api/v1/security/strict-impact?service=users");
             String before = http.send(HttpRequest.newBuilder(impact).build(), HttpResponse.BodyHandlers.ofString()).body();
@@ -132,7 +130,7 @@ class SecureMeshTest {
             assertTrue(after.contains("\"users\" : \"PERMISSIVE\""), after);
 
             // the security team flips users to STRICT in the YAML; plaintext is refused from the next connection
-            Files.writeString(mesh.meshDir.resolve("mesh.yaml"), YAML.replace("mode: STRICT", "mode: PERMISSIVE")
+            Files.writeString(mesh.meshDir.resolve("mesh.yaml"), YAML.replace("mtls: STRICT", "mtls: PERMISSIVE")
                     .replace("users: {}", "users: {mtls: STRICT}"));
             String refused = SecureMesh.await(() -> SecureMesh.raw(mesh.sidecar("users").inboundPort(),
                     "GET / HTTP/1.1\r\nHost: users\r\nConnection: close\r\n\r\n"), "closed"::equals);

@@ -47,7 +47,7 @@ public final class SecurityApi implements HttpService {
     @Override
     public void routing(HttpRules rules) {
         rules.get("/security/strict-impact", this::strictImpact)
-                .get("/ca", (req, res) -> AdminApi.json(res, ca(ca.state())))
+                .get("/ca", (req, res) -> AdminApi.json(res, Status.OK_200, ca(ca.state())))
                 .get("/ca/bundle.pem", (req, res) -> res.header(io.helidon.http.HeaderNames.CONTENT_TYPE, "application/x-pem-file")
                         .send(io.weft.proto.identity.Pem.certificates(ca.trustBundle())))
                 .post("/ca/rotation/{step}", this::rotate)
@@ -66,7 +66,7 @@ public final class SecurityApi implements HttpService {
         for (ServiceSpec s : state.config().services().values().stream()
                 .sorted(java.util.Comparator.comparing(ServiceSpec::name)).toList()) {
             if (service.isEmpty() || service.get().equals(s.name())) {
-                modes.put(s.name(), state.config().security().modeOf(s).name());
+                modes.put(s.name(), state.config().mtlsFor(s).name());
             }
         }
         List<PlaintextCallers.Caller> callers = plaintext.wouldBreak(service, state);
@@ -76,7 +76,7 @@ public final class SecurityApi implements HttpService {
         body.put("currentModes", modes);
         body.put("safe", callers.isEmpty());
         body.put("wouldBreak", callers);
-        AdminApi.json(res, body);
+        AdminApi.json(res, Status.OK_200, body);
     }
 
     private void rotate(ServerRequest req, ServerResponse res) {
@@ -92,7 +92,7 @@ public final class SecurityApi implements HttpService {
                 }
             };
             if (s != null) {
-                AdminApi.json(res, ca(s));
+                AdminApi.json(res, Status.OK_200, ca(s));
             }
         } catch (IllegalStateException e) {
             error(res, Status.CONFLICT_409, e.getMessage());
@@ -117,7 +117,7 @@ public final class SecurityApi implements HttpService {
             return;
         }
         try {
-            AdminApi.json(res, Map.of("namespace", ns, "service", service, "token", tokens.mint(ns, service, ttl.get())));
+            AdminApi.json(res, Status.OK_200, Map.of("namespace", ns, "service", service, "token", tokens.mint(ns, service, ttl.get())));
         } catch (IllegalArgumentException e) {
             error(res, Status.BAD_REQUEST_400, e.getMessage());
         }

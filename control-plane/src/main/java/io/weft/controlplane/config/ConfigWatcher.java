@@ -1,54 +1,44 @@
 package io.weft.controlplane.config;
 
 import io.weft.controlplane.model.MeshConfig;
-import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
-import java.nio.file.ClosedWatchServiceException;
-import java.nio.file.FileSystems;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardWatchEventKinds;
-import java.nio.file.WatchKey;
-import java.nio.file.WatchService;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
+import java.util.SortedMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiConsumer;
 
 /**
- * Watches the mesh YAML directory (or file) and reloads it on every change. A change that does not
- * validate is refused: the previous config stays in force and {@link #lastError()} says why.
+ * Follows a {@link ConfigStore} and reloads on every change. A change that does not validate is
+ * refused: the previous config stays in force and {@link #lastError()} says why.
  */
 public final class ConfigWatcher implements AutoCloseable {
     private static final Logger LOG = System.getLogger(ConfigWatcher.class.getName());
 
-    private final Path path;
-    private final Consumer<MeshConfig> onConfig;
-    private final WatchService watch;
-    private final Thread thread;
+    private final ConfigStore store;
+    private final BiConsumer<MeshConfig, String> onConfig;
+    private final ReentrantLock lock = new ReentrantLock();
     private volatile Optional<String> lastError = Optional.empty();
+    private volatile SortedMap<String, String> files;
 
-    private ConfigWatcher(Path path, Consumer<MeshConfig> onConfig) throws IOException {
-        this.path = path;
+    private ConfigWatcher(ConfigStore store, BiConsumer<MeshConfig, String> onConfig) {
+        this.store = store;
         this.onConfig = onConfig;
-        this.watch = FileSystems.getDefault().newWatchService();
-        Path dir = Files.isDirectory(path) ? path : path.toAbsolutePath().getParent();
-        dir.register(watch, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
-                StandardWatchEventKinds.ENTRY_DELETE);
-        this.thread = Thread.ofPlatform().daemon().name("weft-config-watch").unstarted(this::run);
     }
 
     /**
      * Loads the config once (throwing {@link ConfigException} if the first load is invalid: a control
-     * plane must not start on a broken config), then watches for changes.
+     * plane must not start on a broken config), then follows the store.
      */
-    public static ConfigWatcher start(Path path, Consumer<MeshConfig> onConfig) throws IOException {
-        Objects.requireNonNull(path, "path");
+    public static ConfigWatcher start(ConfigStore store, BiConsumer<MeshConfig, String> onConfig) {
+        Objects.requireNonNull(store, "store");
         Objects.requireNonNull(onConfig, "onConfig");
-        onConfig.accept(MeshConfigLoader.load(path));
-        ConfigWatcher w = new ConfigWatcher(path, onConfig);
-        w.thread.start();
+        ConfigWatcher w = new ConfigWatcher(store, onConfig);
+        SortedMap<String, String> first = store.read();
+        onConfig.accept(MeshConfigLoader.parse(first), "config: " + store.describe());
+        w.files = first;
+        store.watch(() -> w.reload("config: " + store.describe()));
         return w;
     }
 
@@ -56,42 +46,46 @@ public final class ConfigWatcher implements AutoCloseable {
         return lastError;
     }
 
-    /** Reloads now; returns the error if the config on disk is invalid. */
+    /** The files of the config in force (the last valid ones read). */
+    public SortedMap<String, String> files() {
+        return files;
+    }
+
+    public ConfigStore store() {
+        return store;
+    }
+
+    /** Reloads now; returns the error if the stored config is invalid (the previous one stays in force). */
     public Optional<String> reload() {
+        return reload("config: " + store.describe());
+    }
+
+    /**
+     * Reloads now, telling the consumer {@code cause} (shown in the rollout status); returns the error
+     * if the stored config is invalid.
+     */
+    public Optional<String> reload(String cause) {
+        lock.lock();
         try {
-            onConfig.accept(MeshConfigLoader.load(path));
+            SortedMap<String, String> read = store.read();
+            if (read.equals(files) && lastError.isEmpty()) {
+                return lastError;
+            }
+            MeshConfig config = MeshConfigLoader.parse(read);
+            onConfig.accept(config, cause);
+            files = read;
             lastError = Optional.empty();
         } catch (ConfigException e) {
             lastError = Optional.of(e.getMessage());
             LOG.log(Level.WARNING, "mesh config refused, previous config stays in force: " + e.getMessage());
+        } finally {
+            lock.unlock();
         }
         return lastError;
     }
 
-    private void run() {
-        try {
-            while (true) {
-                WatchKey key = watch.take();
-                // Editors write in several steps; let them finish before reading.
-                WatchKey more;
-                do {
-                    key.pollEvents();
-                    key.reset();
-                    more = watch.poll(50, TimeUnit.MILLISECONDS);
-                    if (more != null) {
-                        key = more;
-                    }
-                } while (more != null);
-                reload();
-            }
-        } catch (InterruptedException | ClosedWatchServiceException e) {
-            // closing
-        }
-    }
-
     @Override
-    public void close() throws IOException {
-        watch.close();
-        thread.interrupt();
+    public void close() {
+        store.close();
     }
 }

@@ -1,25 +1,20 @@
 package io.weft.controlplane.config;
 
-import io.weft.controlplane.model.HeaderMatch;
+import io.weft.controlplane.model.AuthorizationPolicy;
+import io.weft.controlplane.model.EdgeListenerSpec;
 import io.weft.controlplane.model.MeshConfig;
-import io.weft.controlplane.model.PathMatch;
-import io.weft.controlplane.model.RouteMatch;
+import io.weft.controlplane.model.MtlsMode;
+import io.weft.controlplane.model.NamespaceSpec;
 import io.weft.controlplane.model.RouteSpec;
 import io.weft.controlplane.model.ServiceSpec;
 import io.weft.controlplane.model.VirtualHostSpec;
 import io.weft.controlplane.model.WeightedTarget;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
-import java.util.stream.Stream;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -32,41 +27,15 @@ import org.yaml.snakeyaml.error.YAMLException;
  * Every error names the file, the field path and what was expected. Stateless and thread-safe.
  */
 public final class MeshConfigLoader {
-    private static final Set<String> TOP_KEYS = Set.of("trustDomain", "services", "virtualHosts", "edge", "security");
-    private static final Set<String> SERVICE_KEYS = Set.of("namespace", "labels", "dependsOn", "mtls");
-    private static final Set<String> VHOST_KEYS = Set.of("name", "domains", "routes");
-    private static final Set<String> ROUTE_KEYS = Set.of("name", "match", "to", "split", "timeout", "prefixRewrite");
-    private static final Set<String> MATCH_KEYS = Set.of("prefix", "path", "regex", "method", "headers");
-    private static final Set<String> HEADER_KEYS = Set.of("name", "exact", "regex");
-    private static final Set<String> SPLIT_KEYS = Set.of("to", "weight");
-    private static final Set<String> METHODS =
-            Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "CONNECT");
+    private static final Set<String> TOP_KEYS =
+            Set.of("trustDomain", "mtls", "namespaces", "services", "virtualHosts", "authorization", "edge");
 
     private MeshConfigLoader() {
     }
 
     /** Loads every {@code *.yaml}/{@code *.yml} file of a directory, or a single file. */
     public static MeshConfig load(Path path) {
-        List<Path> files;
-        if (Files.isDirectory(path)) {
-            try (Stream<Path> s = Files.list(path)) {
-                files = s.filter(p -> p.getFileName().toString().matches(".*\\.ya?ml"))
-                        .filter(Files::isRegularFile).sorted().toList();
-            } catch (IOException e) {
-                throw new ConfigException(path + ": cannot list directory (" + e.getMessage() + ")");
-            }
-        } else {
-            files = List.of(path);
-        }
-        Map<String, String> texts = new LinkedHashMap<>();
-        for (Path f : files) {
-            try {
-                texts.put(f.getFileName().toString(), Files.readString(f));
-            } catch (IOException e) {
-                throw new ConfigException(f + ": cannot read (" + e.getMessage() + ")");
-            }
-        }
-        return parse(texts);
+        return parse(new DirectoryStore(path).read());
     }
 
     /** Parses and validates documents given as file name → YAML text, merged in the given order. */
@@ -98,13 +67,21 @@ public final class MeshConfigLoader {
     private static final class Builder {
         private String trustDomain = "weft.local";
         private String trustDomainFile;
+        private MtlsMode mtls = MtlsMode.PERMISSIVE;
+        private String mtlsFile;
         private final Map<String, ServiceSpec> services = new LinkedHashMap<>();
         private final Map<String, YamlNode> serviceNodes = new LinkedHashMap<>();
+        private final Map<String, NamespaceSpec> namespaces = new LinkedHashMap<>();
+        private final Map<String, YamlNode> namespaceNodes = new LinkedHashMap<>();
         private final Map<String, VirtualHostSpec> vhosts = new LinkedHashMap<>();
         private final Map<String, YamlNode> vhostNodes = new LinkedHashMap<>();
         private final List<VirtualHostSpec> edgeHosts = new ArrayList<>();
         private final List<YamlNode> edgeNodes = new ArrayList<>();
-        private YamlNode security = YamlNode.root("(none)", null);
+        private final EdgeFiltersReader edgeFilters = new EdgeFiltersReader();
+        private final Map<String, AuthorizationPolicy> policies = new LinkedHashMap<>();
+        private final Map<String, YamlNode> policyNodes = new LinkedHashMap<>();
+        private final Map<String, EdgeListenerSpec> listeners = new LinkedHashMap<>();
+        private final Map<String, YamlNode> listenerNodes = new LinkedHashMap<>();
 
         void read(YamlNode root) {
             if (root.isMissing()) {
@@ -119,165 +96,73 @@ public final class MeshConfigLoader {
                 trustDomain = td.name();
                 trustDomainFile = root.file();
             }
+            YamlNode m = root.get("mtls");
+            if (!m.isMissing()) {
+                if (mtlsFile != null) {
+                    throw m.error("mtls set again (first in " + mtlsFile + ")", "one declaration");
+                }
+                mtls = PolicyReader.mtls(m).orElseThrow();
+                mtlsFile = root.file();
+            }
+            for (Map.Entry<String, YamlNode> e : root.get("namespaces").entries()) {
+                once(e.getKey(), e.getValue(), "namespace", namespaceNodes);
+                namespaces.put(e.getKey(), PolicyReader.namespace(nameOf(e.getKey(), e.getValue(), "namespace"), e.getValue()));
+            }
             for (Map.Entry<String, YamlNode> e : root.get("services").entries()) {
-                String name = e.getKey();
-                YamlNode node = e.getValue();
-                if (!name.matches("[a-z]([a-z0-9-]{0,61}[a-z0-9])?")) {
-                    throw node.error("service name \"" + name + "\"", "lower-case letters, digits and '-', starting with a letter");
-                }
-                if (services.containsKey(name)) {
-                    throw node.error("service \"" + name + "\" declared again (first in " + serviceNodes.get(name).file() + ")",
-                            "each service declared once");
-                }
-                node.allowKeys(SERVICE_KEYS);
-                String ns = node.get("namespace").optString().orElse("default");
-                services.put(name, new ServiceSpec(name, ns, node.get("labels").stringMap(), node.get("dependsOn").stringList()));
-                serviceNodes.put(name, node);
+                String name = nameOf(e.getKey(), e.getValue(), "service");
+                once(name, e.getValue(), "service", serviceNodes);
+                services.put(name, ServiceReader.read(name, e.getValue()));
             }
             for (YamlNode vh : root.get("virtualHosts").list()) {
-                VirtualHostSpec spec = virtualHost(vh);
-                if (vhosts.containsKey(spec.name())) {
-                    throw vh.get("name").error("virtual host \"" + spec.name() + "\" declared again (first in "
-                            + vhostNodes.get(spec.name()).file() + ")", "unique virtual host names");
-                }
-                vhosts.put(spec.name(), spec);
+                VirtualHostSpec spec = RouteReader.virtualHost(vh);
+                once(spec.name(), vh.get("name"), "virtual host", vhostNodes);
                 vhostNodes.put(spec.name(), vh);
+                vhosts.put(spec.name(), spec);
             }
-            if (!root.get("security").isMissing()) {
-                if (!security.isMissing()) {
-                    throw root.get("security").error("security set again (first in " + security.file() + ")", "one declaration");
-                }
-                security = root.get("security");
+            for (YamlNode p : root.get("authorization").list()) {
+                AuthorizationPolicy policy = PolicyReader.policy(p, "default");
+                once(policy.name(), p.get("name"), "authorization policy", policyNodes);
+                policyNodes.put(policy.name(), p);
+                policies.put(policy.name(), policy);
             }
             YamlNode edge = root.get("edge");
-            edge.allowKeys(Set.of("virtualHosts"));
+            edge.allowKeys(java.util.stream.Stream.concat(Set.of("virtualHosts", "listeners").stream(),
+                    EdgeFiltersReader.EDGE_KEYS.stream()).collect(java.util.stream.Collectors.toUnmodifiableSet()));
+            edgeFilters.readEdge(edge);
             for (YamlNode vh : edge.get("virtualHosts").list()) {
-                edgeHosts.add(virtualHost(vh));
+                edgeHosts.add(RouteReader.virtualHost(vh, true));
                 edgeNodes.add(vh);
             }
+            for (YamlNode l : edge.get("listeners").list()) {
+                EdgeListenerSpec spec = PolicyReader.edgeListener(l);
+                once(spec.name(), l.get("name"), "edge listener", listenerNodes);
+                listeners.put(spec.name(), spec);
+            }
         }
 
-        private VirtualHostSpec virtualHost(YamlNode vh) {
-            vh.allowKeys(VHOST_KEYS);
-            String name = vh.get("name").name();
-            List<String> domains = vh.get("domains").isMissing() ? List.of(name) : vh.get("domains").stringList();
-            if (domains.isEmpty()) {
-                throw vh.get("domains").error("an empty list", "at least one domain");
+        private static String nameOf(String key, YamlNode node, String what) {
+            if (!key.matches("[a-z]([a-z0-9-]{0,61}[a-z0-9])?")) {
+                throw node.error(what + " name \"" + key + "\"", "lower-case letters, digits and '-', starting with a letter");
             }
-            for (int i = 0; i < domains.size(); i++) {
-                String d = domains.get(i);
-                if (!d.equals("*") && !d.matches("(\\*[.-])?[A-Za-z0-9.-]+(:[0-9]+|:\\*)?|[A-Za-z0-9.-]+[.-]\\*")) {
-                    throw vh.get("domains").list().get(i).error("a host name, optionally with a port, a leading \"*.\" or a trailing \".*\", or \"*\"");
-                }
-            }
-            List<YamlNode> routeNodes = vh.get("routes").list();
-            if (routeNodes.isEmpty()) {
-                throw vh.get("routes").error("missing", "at least one route");
-            }
-            List<RouteSpec> routes = new ArrayList<>();
-            for (int i = 0; i < routeNodes.size(); i++) {
-                routes.add(route(routeNodes.get(i), name + "-" + i));
-            }
-            return new VirtualHostSpec(name, domains, routes);
+            return key;
         }
 
-        private RouteSpec route(YamlNode r, String defaultName) {
-            r.allowKeys(ROUTE_KEYS);
-            String name = r.get("name").optString().orElse(defaultName);
-            RouteMatch match = match(r.get("match"));
-            YamlNode to = r.get("to");
-            YamlNode split = r.get("split");
-            List<WeightedTarget> targets;
-            if (!to.isMissing() && !split.isMissing()) {
-                throw split.error("both \"to\" and \"split\"", "exactly one of them");
-            } else if (!to.isMissing()) {
-                targets = List.of(new WeightedTarget(to.name(), 100));
-            } else if (!split.isMissing()) {
-                targets = new ArrayList<>();
-                int total = 0;
-                for (YamlNode t : split.list()) {
-                    t.allowKeys(SPLIT_KEYS);
-                    int weight = t.get("weight").intValue(-1, 0, 100);
-                    if (weight < 0) {
-                        throw t.get("weight").error("missing", "an integer from 0 to 100");
-                    }
-                    targets.add(new WeightedTarget(t.get("to").name(), weight));
-                    total += weight;
-                }
-                if (total != 100) {
-                    throw split.error("weights adding up to " + total, "weights adding up to 100");
-                }
-            } else {
-                throw to.error("missing", "\"to: <service>\" or \"split: [{to, weight}]\"");
+        /** Refuses a second declaration of a name, naming the file of the first. */
+        private static void once(String name, YamlNode node, String what, Map<String, YamlNode> seen) {
+            YamlNode first = seen.get(name);
+            if (first != null) {
+                throw node.error(what + " \"" + name + "\" declared again (first in " + first.file() + ")",
+                        "each " + what + " declared once");
             }
-            Optional<String> rewrite = r.get("prefixRewrite").optString();
-            if (rewrite.isPresent() && !rewrite.get().startsWith("/")) {
-                throw r.get("prefixRewrite").error("a path starting with /");
-            }
-            if (rewrite.isPresent() && match.path().kind() != PathMatch.Kind.PREFIX) {
-                throw r.get("prefixRewrite").error("prefixRewrite on a " + match.path().kind().name().toLowerCase() + " match",
-                        "a route that matches by prefix");
-            }
-            return new RouteSpec(name, match, targets, r.get("timeout").optDuration(), rewrite);
-        }
-
-        private RouteMatch match(YamlNode m) {
-            if (m.isMissing()) {
-                return RouteMatch.any();
-            }
-            m.allowKeys(MATCH_KEYS);
-            List<PathMatch> paths = new ArrayList<>();
-            m.get("prefix").optString().ifPresent(v -> paths.add(new PathMatch(PathMatch.Kind.PREFIX, path(m.get("prefix")))));
-            m.get("path").optString().ifPresent(v -> paths.add(new PathMatch(PathMatch.Kind.EXACT, path(m.get("path")))));
-            m.get("regex").optString().ifPresent(v -> paths.add(new PathMatch(PathMatch.Kind.REGEX, regex(m.get("regex")))));
-            if (paths.size() > 1) {
-                throw m.error("more than one of prefix, path, regex", "at most one path match");
-            }
-            Optional<String> method = m.get("method").optString();
-            if (method.isPresent() && !METHODS.contains(method.get())) {
-                throw m.get("method").error("an HTTP method in upper case, one of " + METHODS.stream().sorted().toList());
-            }
-            List<HeaderMatch> headers = new ArrayList<>();
-            for (YamlNode h : m.get("headers").list()) {
-                h.allowKeys(HEADER_KEYS);
-                String hn = h.get("name").requiredString().toLowerCase(java.util.Locale.ROOT);
-                if (!hn.matches("[a-z0-9!#$%&'*+.^_`|~-]+")) {
-                    throw h.get("name").error("an HTTP header name (RFC 9110 token)");
-                }
-                boolean isRegex = !h.get("regex").isMissing();
-                if (isRegex == !h.get("exact").isMissing()) {
-                    throw h.error("exactly one of \"exact\" or \"regex\"");
-                }
-                headers.add(new HeaderMatch(hn, isRegex ? regex(h.get("regex")) : h.get("exact").string(), isRegex));
-            }
-            return new RouteMatch(paths.isEmpty() ? PathMatch.prefix("/") : paths.get(0), method, headers);
-        }
-
-        private static String path(YamlNode n) {
-            String p = n.requiredString();
-            if (!p.startsWith("/")) {
-                throw n.error("a path starting with /");
-            }
-            return p;
-        }
-
-        private static String regex(YamlNode n) {
-            String r = n.requiredString();
-            try {
-                Pattern.compile(r);
-            } catch (PatternSyntaxException e) {
-                throw n.error("a valid regular expression (" + e.getDescription() + ")");
-            }
-            return r;
+            seen.put(name, node);
         }
 
         MeshConfig build() {
-            // Cross-references: every target and dependency names a declared service.
+            // Cross-references: every target, dependency and policy names a declared service.
             services.forEach((name, spec) -> {
                 List<YamlNode> deps = serviceNodes.get(name).get("dependsOn").list();
                 for (int i = 0; i < spec.dependsOn().size(); i++) {
-                    String dep = spec.dependsOn().get(i);
-                    if (!services.containsKey(dep)) {
+                    if (!services.containsKey(spec.dependsOn().get(i))) {
                         throw deps.get(i).error("a declared service, one of " + services.keySet());
                     }
                 }
@@ -285,33 +170,56 @@ public final class MeshConfigLoader {
             vhosts.forEach((name, vh) -> checkTargets(vh, vhostNodes.get(name)));
             for (int i = 0; i < edgeHosts.size(); i++) {
                 checkTargets(edgeHosts.get(i), edgeNodes.get(i));
+                edgeHosts.set(i, withEdgeFilters(edgeHosts.get(i), edgeNodes.get(i)));
             }
+            policies.forEach((name, p) -> p.service().ifPresent(svc -> {
+                if (!services.containsKey(svc)) {
+                    throw policyNodes.get(name).get("service").error("a declared service, one of " + services.keySet());
+                }
+            }));
             Map<String, VirtualHostSpec> all = new LinkedHashMap<>(vhosts);
+            Set<String> covered = new java.util.HashSet<>();
+            vhosts.values().forEach(v -> covered.addAll(v.domains()));
             for (ServiceSpec s : services.values()) {
                 // Every service is reachable by its own name unless a declared virtual host covers it.
-                boolean covered = vhosts.values().stream().anyMatch(v -> v.domains().contains(s.name()));
-                if (!covered && !all.containsKey(s.name())) {
-                    all.put(s.name(), new VirtualHostSpec(s.name(), List.of(s.name()),
-                            List.of(new RouteSpec("default", RouteMatch.any(), List.of(new WeightedTarget(s.name(), 100)),
-                                    Optional.empty(), Optional.empty()))));
+                if (!covered.contains(s.name()) && !all.containsKey(s.name())) {
+                    all.put(s.name(), new VirtualHostSpec(s.name(), List.of(s.name()), List.of(RouteSpec.to("default", s.name()))));
                 }
             }
             checkUniqueDomains(all);
-            return new MeshConfig(trustDomain, services, all, edgeHosts,
-                    SecurityReader.read(security, trustDomain, services, serviceNodes));
+            return new MeshConfig(trustDomain, services, all, edgeHosts, mtls, namespaces, List.copyOf(policies.values()),
+                    List.copyOf(listeners.values()));
+        }
+
+        /** Attaches each edge route's filter configs, resolved now that every file's edge declarations are read. */
+        private VirtualHostSpec withEdgeFilters(VirtualHostSpec vh, YamlNode node) {
+            List<YamlNode> routeNodes = node.get("routes").list();
+            List<RouteSpec> routes = new ArrayList<>();
+            for (int i = 0; i < vh.routes().size(); i++) {
+                routes.add(vh.routes().get(i).withFilters(edgeFilters.route(routeNodes.get(i))));
+            }
+            return new VirtualHostSpec(vh.name(), vh.domains(), routes);
         }
 
         private void checkTargets(VirtualHostSpec vh, YamlNode node) {
             List<YamlNode> routeNodes = node.get("routes").list();
             for (int i = 0; i < vh.routes().size(); i++) {
                 RouteSpec r = vh.routes().get(i);
-                YamlNode rn = routeNodes.get(i);
-                List<YamlNode> targetNodes = rn.get("split").isMissing() ? List.of(rn.get("to")) : rn.get("split").list();
+                List<YamlNode> targetNodes = RouteReader.targetNodes(routeNodes.get(i));
                 for (int t = 0; t < r.targets().size(); t++) {
-                    String svc = r.targets().get(t).service();
-                    if (!services.containsKey(svc)) {
-                        YamlNode tn = targetNodes.get(t);
-                        throw (rn.get("split").isMissing() ? tn : tn.get("to")).error("a declared service, one of " + services.keySet());
+                    WeightedTarget target = r.targets().get(t);
+                    YamlNode tn = targetNodes.get(t);
+                    ServiceSpec svc = services.get(target.service());
+                    if (svc == null) {
+                        throw (tn.isMap() ? tn.get("service") : tn).error("a declared service, one of " + services.keySet());
+                    }
+                    if (target.version().isPresent() && !svc.versions().contains(target.version().get())) {
+                        YamlNode splitEntry = routeNodes.get(i).get("split").isMissing() ? null
+                                : routeNodes.get(i).get("split").list().get(t);
+                        YamlNode vn = splitEntry != null && !splitEntry.get("version").isMissing()
+                                ? splitEntry.get("version") : tn.get("version");
+                        throw vn.error("a version of " + svc.name() + " declared in services." + svc.name()
+                                + ".versions, one of " + svc.versions());
                     }
                 }
             }

@@ -42,6 +42,11 @@ final class YamlNode {
         return value == null;
     }
 
+    /** Whether the value is a single string, number or boolean (not a list or mapping). */
+    boolean isScalar() {
+        return value instanceof String || value instanceof Number || value instanceof Boolean;
+    }
+
     ConfigException error(String expected) {
         return new ConfigException(file + ": " + path() + ": " + render(value) + " (expected: " + expected + ")");
     }
@@ -79,7 +84,7 @@ final class YamlNode {
         Map<String, Object> out = new LinkedHashMap<>();
         for (Map.Entry<?, ?> e : m.entrySet()) {
             if (!(e.getKey() instanceof String k)) {
-                throw error("key " + render(e.getKey()), "string keys");
+                throw error("key " + render(e.getKey()), "string keys; YAML reads unquoted on/off/yes/no as booleans, so quote them");
             }
             out.put(k, e.getValue());
         }
@@ -176,6 +181,37 @@ final class YamlNode {
             throw error("a positive duration such as 250ms, 2s or 1m");
         }
         return Optional.of(d);
+    }
+
+    /** A positive duration, or {@code dflt} when absent. */
+    Duration duration(Duration dflt) {
+        return optDuration().orElse(dflt);
+    }
+
+    /** One of an enum's constants, written in lower case with '-' for '_' ({@code round-robin}), or upper case. */
+    <E extends Enum<E>> Optional<E> optEnum(Class<E> type) {
+        if (value == null) {
+            return Optional.empty();
+        }
+        String s = string().trim();
+        for (E e : type.getEnumConstants()) {
+            String dashed = e.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+            if (e.name().equals(s) || dashed.equals(s)) {
+                return Optional.of(e);
+            }
+        }
+        throw error("one of " + java.util.Arrays.stream(type.getEnumConstants())
+                .map(e -> e.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')).toList());
+    }
+
+    /** Whether this node holds a mapping (as opposed to a scalar or a list). */
+    boolean isMap() {
+        return value instanceof Map<?, ?>;
+    }
+
+    /** The raw YAML value: maps, lists, strings, numbers and booleans only (SafeConstructor output). */
+    Object raw() {
+        return value;
     }
 
     Map<String, String> stringMap() {

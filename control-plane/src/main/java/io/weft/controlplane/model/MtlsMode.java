@@ -1,4 +1,11 @@
 package io.weft.controlplane.model;
 
-/** How a service's inbound listener treats callers: only mTLS, mTLS or plaintext, or plaintext only. */
-public enum MtlsMode { STRICT, PERMISSIVE, DISABLE }
+/** Whether a workload's inbound listener requires, accepts or refuses mutual TLS. */
+public enum MtlsMode {
+    /** Only mTLS connections are accepted. */
+    STRICT,
+    /** mTLS and plaintext on the same port, detected per connection (for migrations). */
+    PERMISSIVE,
+    /** Plaintext only. */
+    DISABLE
+}

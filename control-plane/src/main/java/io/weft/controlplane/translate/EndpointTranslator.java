@@ -9,6 +9,8 @@ import io.envoyproxy.envoy.config.endpoint.v3.LbEndpoint;
 import io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints;
 import io.weft.controlplane.model.Endpoint;
 import io.weft.controlplane.model.MeshState;
+import io.weft.proto.MeshNames;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,9 +23,20 @@ public final class EndpointTranslator {
     private EndpointTranslator() {
     }
 
-    /** The endpoints of a declared service; empty when the service is not declared. */
-    public static Optional<ClusterLoadAssignment> forService(String service, MeshState state) {
-        return state.config().service(service).map(s -> assignment(service, state.endpoints(service)));
+    /**
+     * The endpoints of a cluster: a declared service, or one version of it ({@code users@v2}: the
+     * endpoints labelled {@code version=v2}); discovered endpoints first, then those declared in the
+     * YAML. Empty when the name is not a declared cluster.
+     */
+    public static Optional<ClusterLoadAssignment> forName(String name, MeshState state) {
+        return ClusterName.parse(name, state.config()).map(c -> {
+            List<Endpoint> all = new ArrayList<>(state.endpoints(c.service().name()));
+            c.service().endpoints().forEach(e -> all.add(new Endpoint(c.service().name(), e.address(), e.port(), e.labels(),
+                    "mesh-yaml")));
+            List<Endpoint> selected = c.version().isEmpty() ? all : all.stream()
+                    .filter(e -> c.version().get().equals(e.labels().get(MeshNames.VERSION_LABEL))).toList();
+            return assignment(name, selected);
+        });
     }
 
     /**

@@ -1,31 +1,21 @@
 package io.weft.controlplane.translate;
 
-import com.google.protobuf.UInt32Value;
-import com.google.protobuf.util.Durations;
-import io.envoyproxy.envoy.config.route.v3.HeaderMatcher;
 import io.envoyproxy.envoy.config.route.v3.Route;
 import io.envoyproxy.envoy.config.route.v3.RouteAction;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
-import io.envoyproxy.envoy.config.route.v3.RouteMatch;
 import io.envoyproxy.envoy.config.route.v3.VirtualHost;
-import io.envoyproxy.envoy.config.route.v3.WeightedCluster;
-import io.envoyproxy.envoy.type.matcher.v3.RegexMatcher;
-import io.envoyproxy.envoy.type.matcher.v3.StringMatcher;
-import io.weft.controlplane.model.HeaderMatch;
 import io.weft.controlplane.model.MeshConfig;
 import io.weft.controlplane.model.ProxyNode;
 import io.weft.controlplane.model.RouteSpec;
 import io.weft.controlplane.model.VirtualHostSpec;
-import io.weft.controlplane.model.WeightedTarget;
 import io.weft.proto.MeshNames;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
-/** Route configurations. Pure functions of (node, config). */
+/** Route configurations (RDS). Pure functions of (node, config). */
 public final class RouteTranslator {
     private static final String INBOUND = "weft.inbound";
 
@@ -45,6 +35,23 @@ public final class RouteTranslator {
         };
     }
 
+    /** The route configurations that depend on the node alone (its inbound routes). */
+    public static List<RouteConfiguration> local(ProxyNode node) {
+        return node.mode() == ProxyNode.Mode.SIDECAR ? List.of(inbound(node)) : List.of();
+    }
+
+    /**
+     * The route configurations every proxy of the node's mode and service shares: a sidecar's outbound
+     * routes, an edge's public routes. Reads only {@code node.mode()} and {@code node.service()}.
+     */
+    public static List<RouteConfiguration> shared(ProxyNode node, MeshConfig config) {
+        return switch (node.mode()) {
+            case SIDECAR -> List.of(outbound(node, config));
+            case EDGE -> List.of(edge(config));
+            case PROXYLESS -> List.of();
+        };
+    }
+
     /** Everything arriving at a sidecar's inbound listener goes to its own app. */
     static RouteConfiguration inbound(ProxyNode node) {
         return RouteConfiguration.newBuilder()
@@ -54,7 +61,7 @@ public final class RouteTranslator {
                         .addDomains("*")
                         .addRoutes(Route.newBuilder()
                                 .setName("inbound")
-                                .setMatch(RouteMatch.newBuilder().setPrefix("/"))
+                                .setMatch(io.envoyproxy.envoy.config.route.v3.RouteMatch.newBuilder().setPrefix("/"))
                                 .setRoute(RouteAction.newBuilder().setCluster(MeshNames.inboundCluster(node.service())))))
                 .build();
     }
@@ -63,48 +70,47 @@ public final class RouteTranslator {
     static RouteConfiguration outbound(ProxyNode node, MeshConfig config) {
         RouteConfiguration.Builder rc = RouteConfiguration.newBuilder().setName(MeshNames.OUTBOUND_LISTENER);
         for (VirtualHostSpec vh : visibleHosts(node, config)) {
-            rc.addVirtualHosts(virtualHost(vh));
+            rc.addVirtualHosts(virtualHost(vh, config));
         }
         return rc.build();
     }
 
     static RouteConfiguration edge(MeshConfig config) {
         RouteConfiguration.Builder rc = RouteConfiguration.newBuilder().setName(MeshNames.EDGE_LISTENER);
-        config.edgeHosts().forEach(vh -> rc.addVirtualHosts(virtualHost(vh)));
+        config.edgeHosts().forEach(vh -> rc.addVirtualHosts(virtualHost(vh, config)));
         return rc.build();
     }
 
-    /** The route configuration named after a service, as proxyless gRPC clients and on-demand lookups use it. */
+    /**
+     * The route configuration named after a service, holding its virtual host: what proxyless gRPC
+     * clients and on-demand lookups ask for.
+     */
     public static Optional<RouteConfiguration> forService(String service, MeshConfig config) {
-        return hostFor(service, config).map(vh -> RouteConfiguration.newBuilder()
+        return config.service(service).flatMap(s -> config.hostFor(service)).map(vh -> RouteConfiguration.newBuilder()
                 .setName(service)
-                .addVirtualHosts(virtualHost(vh))
+                .addVirtualHosts(virtualHost(vh, config))
                 .build());
     }
 
     /** The virtual hosts a sidecar of {@code node.service()} may use, in a stable order. */
     static List<VirtualHostSpec> visibleHosts(ProxyNode node, MeshConfig config) {
         Set<VirtualHostSpec> hosts = new LinkedHashSet<>();
-        config.service(node.service()).ifPresent(s -> s.dependsOn().forEach(dep -> hostFor(dep, config).ifPresent(hosts::add)));
+        config.service(node.service()).ifPresent(s -> s.dependsOn().forEach(dep -> config.hostFor(dep).ifPresent(hosts::add)));
         return List.copyOf(hosts);
     }
 
-    static Optional<VirtualHostSpec> hostFor(String service, MeshConfig config) {
-        return config.virtualHosts().values().stream().filter(v -> v.domains().contains(service)).findFirst();
-    }
-
-    /** Every service the given virtual hosts can send traffic to. */
-    static Set<String> targets(Collection<VirtualHostSpec> hosts) {
+    /** Every cluster the given virtual hosts can send traffic to, in a stable order. */
+    static Set<String> clusters(Collection<VirtualHostSpec> hosts) {
         Set<String> out = new LinkedHashSet<>();
         for (VirtualHostSpec vh : hosts) {
             for (RouteSpec r : vh.routes()) {
-                r.targets().forEach(t -> out.add(t.service()));
+                r.targets().forEach(t -> out.add(t.cluster()));
             }
         }
         return out;
     }
 
-    static VirtualHost virtualHost(VirtualHostSpec spec) {
+    static VirtualHost virtualHost(VirtualHostSpec spec, MeshConfig config) {
         VirtualHost.Builder vh = VirtualHost.newBuilder().setName(spec.name());
         for (String d : spec.domains()) {
             vh.addDomains(d);
@@ -113,49 +119,8 @@ public final class RouteTranslator {
             }
         }
         for (RouteSpec r : spec.routes()) {
-            vh.addRoutes(route(r));
+            vh.addRoutes(RouteActions.route(r, config));
         }
         return vh.build();
-    }
-
-    private static Route route(RouteSpec spec) {
-        RouteMatch.Builder m = RouteMatch.newBuilder();
-        switch (spec.match().path().kind()) {
-            case PREFIX -> m.setPrefix(spec.match().path().value());
-            case EXACT -> m.setPath(spec.match().path().value());
-            case REGEX -> m.setSafeRegex(RegexMatcher.newBuilder().setRegex(spec.match().path().value()));
-        }
-        spec.match().method().ifPresent(method -> m.addHeaders(HeaderMatcher.newBuilder()
-                .setName(":method")
-                .setStringMatch(StringMatcher.newBuilder().setExact(method))));
-        for (HeaderMatch h : spec.match().headers()) {
-            StringMatcher.Builder sm = StringMatcher.newBuilder();
-            if (h.regex()) {
-                sm.setSafeRegex(RegexMatcher.newBuilder().setRegex(h.value()));
-            } else {
-                sm.setExact(h.value());
-            }
-            m.addHeaders(HeaderMatcher.newBuilder().setName(h.name()).setStringMatch(sm));
-        }
-        RouteAction.Builder action = RouteAction.newBuilder();
-        if (spec.targets().size() == 1) {
-            action.setCluster(spec.targets().get(0).service());
-        } else {
-            WeightedCluster.Builder wc = WeightedCluster.newBuilder();
-            for (WeightedTarget t : spec.targets()) {
-                wc.addClusters(WeightedCluster.ClusterWeight.newBuilder()
-                        .setName(t.service()).setWeight(UInt32Value.of(t.weight())));
-            }
-            action.setWeightedClusters(wc);
-        }
-        spec.timeout().ifPresent(t -> action.setTimeout(Durations.fromMillis(t.toMillis())));
-        spec.prefixRewrite().ifPresent(action::setPrefixRewrite);
-        return Route.newBuilder().setName(spec.name()).setMatch(m).setRoute(action).build();
-    }
-
-    static List<String> names(List<RouteConfiguration> rcs) {
-        List<String> out = new ArrayList<>();
-        rcs.forEach(r -> out.add(r.getName()));
-        return out;
     }
 }

@@ -24,22 +24,24 @@ import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.SubjectAltNameMat
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.TlsParameters;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext;
 import io.envoyproxy.envoy.type.matcher.v3.StringMatcher;
-import io.weft.controlplane.model.AuthzPolicySpec;
+import io.weft.controlplane.model.AuthorizationPolicy;
 import io.weft.controlplane.model.HeaderMatch;
+import io.weft.controlplane.model.MeshConfig;
 import io.weft.controlplane.model.MeshState;
 import io.weft.controlplane.model.MtlsMode;
+import io.weft.controlplane.model.NamespaceSpec;
+import io.weft.controlplane.model.PathMatch;
 import io.weft.controlplane.model.ProxyNode;
-import io.weft.controlplane.model.SecuritySpec;
 import io.weft.controlplane.model.ServiceSpec;
 import io.weft.proto.MeshNames;
 import io.weft.proto.identity.SpiffeId;
 import io.weft.proto.v1.AuthzAction;
 import io.weft.proto.v1.AuthzHeader;
+import io.weft.proto.v1.AuthzOperation;
 import io.weft.proto.v1.AuthzPolicy;
 import io.weft.proto.v1.AuthzPrincipal;
 import io.weft.proto.v1.Authorization;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -63,10 +65,11 @@ public final class SecurityTranslator {
         return !state.trustBundlePem().isEmpty();
     }
 
-    /** The service a proxy fronts, as declared, or a default-namespace stand-in for an undeclared one. */
-    static ServiceSpec serviceOf(ProxyNode node, MeshState state) {
-        return state.config().service(node.service())
-                .orElse(new ServiceSpec(node.service(), node.namespace(), Map.of(), List.of()));
+    /** The mTLS mode of the service a proxy fronts: declared, else its namespace's, else the mesh's. */
+    static MtlsMode modeOf(ProxyNode node, MeshConfig config) {
+        return config.service(node.service()).map(config::mtlsFor)
+                .orElseGet(() -> Optional.ofNullable(config.namespaces().get(node.namespace())).flatMap(NamespaceSpec::mtls)
+                        .orElse(config.mtls()));
     }
 
     /** Adds mTLS filter chains and the authorization filter to a sidecar's inbound listener; other listeners pass. */
@@ -74,9 +77,7 @@ public final class SecurityTranslator {
         if (node.mode() != ProxyNode.Mode.SIDECAR || !l.getName().equals(MeshNames.INBOUND_LISTENER) || l.getFilterChainsCount() != 1) {
             return l;
         }
-        ServiceSpec service = serviceOf(node, state);
-        SecuritySpec sec = state.config().security();
-        FilterChain plain = withAuthz(l.getFilterChains(0), service, sec);
+        FilterChain plain = withAuthz(l.getFilterChains(0), authorization(node.service(), node.namespace(), state.config()));
         if (!caEnabled(state)) {
             return l.toBuilder().setFilterChains(0, plain).build();
         }
@@ -89,7 +90,7 @@ public final class SecurityTranslator {
                                 .build())))
                 .build();
         FilterChain raw = plain.toBuilder().setFilterChainMatch(FilterChainMatch.newBuilder().setTransportProtocol("raw_buffer")).build();
-        List<FilterChain> chains = switch (sec.modeOf(service)) {
+        List<FilterChain> chains = switch (modeOf(node, state.config())) {
             case STRICT -> List.of(tls);
             case PERMISSIVE -> List.of(tls, raw);
             case DISABLE -> List.of(raw);
@@ -100,13 +101,18 @@ public final class SecurityTranslator {
                 .build();
     }
 
-    /** Adds mTLS to a Weft proxy's cluster of a mesh service whose inbound accepts it. */
+    /**
+     * Adds mTLS to a Weft proxy's cluster of a mesh service ({@code users}, or a version {@code users@v2})
+     * whose inbound accepts it. HTTP/2 clusters stay plaintext: the proxy's HTTP/2 upstream has no TLS yet.
+     */
     public static Cluster cluster(Cluster c, MeshState state) {
-        if (!caEnabled(state) || c.getName().startsWith(MeshNames.INBOUND_CLUSTER_PREFIX)) {
+        if (!caEnabled(state) || c.getName().startsWith(MeshNames.INBOUND_CLUSTER_PREFIX)
+                || c.getTypedExtensionProtocolOptionsMap().containsKey(MeshNames.HTTP_PROTOCOL_OPTIONS)) {
             return c;
         }
-        Optional<ServiceSpec> dest = state.config().service(c.getName());
-        if (dest.isEmpty() || state.config().security().modeOf(dest.get()) == MtlsMode.DISABLE) {
+        int at = c.getName().indexOf('@');
+        Optional<ServiceSpec> dest = state.config().service(at < 0 ? c.getName() : c.getName().substring(0, at));
+        if (dest.isEmpty() || state.config().mtlsFor(dest.get()) == MtlsMode.DISABLE) {
             return c;
         }
         SpiffeId id = SpiffeId.of(state.config().trustDomain(), dest.get().namespace(), dest.get().name());
@@ -133,32 +139,52 @@ public final class SecurityTranslator {
                 .build());
     }
 
-    /** The authorization filter's typed config for the service behind a sidecar. */
-    public static Authorization authorization(ServiceSpec service, SecuritySpec sec) {
-        Authorization.Builder a = Authorization.newBuilder().setService(service.name())
-                .setDefaultAction(sec.defaultActionOf(service) == AuthzPolicySpec.Action.DENY ? AuthzAction.DENY : AuthzAction.ALLOW);
-        for (AuthzPolicySpec p : sec.policiesFor(service)) {
-            AuthzPolicy.Builder b = AuthzPolicy.newBuilder().setName(p.name()).setDryRun(p.dryRun())
-                    .setAction(p.action() == AuthzPolicySpec.Action.DENY ? AuthzAction.DENY : AuthzAction.ALLOW)
-                    .addAllPaths(p.paths()).addAllPathPrefixes(p.prefixes()).addAllMethods(p.methods());
-            for (AuthzPolicySpec.Principal f : p.from()) {
-                b.addFrom(switch (f.kind()) {
-                    case EXACT -> AuthzPrincipal.newBuilder().setExact(f.value());
-                    case PREFIX -> AuthzPrincipal.newBuilder().setPrefix(f.value());
-                    case NAMESPACE -> AuthzPrincipal.newBuilder().setNamespace(f.value());
-                    case UNAUTHENTICATED -> AuthzPrincipal.newBuilder().setUnauthenticated(true);
-                });
+    /** The authorization filter's typed config for a service: the policies guarding it and its namespace's default. */
+    public static Authorization authorization(String service, String namespace, MeshConfig config) {
+        boolean allow = Optional.ofNullable(config.namespaces().get(namespace)).map(NamespaceSpec::defaultAllow).orElse(true);
+        Authorization.Builder a = Authorization.newBuilder().setService(service)
+                .setDefaultAction(allow ? AuthzAction.ALLOW : AuthzAction.DENY);
+        for (AuthorizationPolicy p : config.authorization()) {
+            if (!p.namespace().equals(namespace) || (p.service().isPresent() && !p.service().get().equals(service))) {
+                continue;
             }
-            for (HeaderMatch h : p.headers()) {
-                b.addHeaders(h.regex() ? AuthzHeader.newBuilder().setName(h.name()).setRegex(h.value())
-                        : AuthzHeader.newBuilder().setName(h.name()).setExact(h.value()));
+            AuthzPolicy.Builder b = AuthzPolicy.newBuilder().setName(p.name()).setDryRun(p.dryRun())
+                    .setAction(p.action() == AuthorizationPolicy.Action.DENY ? AuthzAction.DENY : AuthzAction.ALLOW);
+            for (AuthorizationPolicy.Source f : p.from()) {
+                AuthzPrincipal.Builder pr = AuthzPrincipal.newBuilder();
+                f.spiffeId().ifPresent(pr::setExact);
+                f.spiffePrefix().ifPresent(pr::setPrefix);
+                f.namespace().ifPresent(pr::setNamespace);
+                b.addFrom(pr);
+            }
+            for (AuthorizationPolicy.Operation op : p.to()) {
+                AuthzOperation.Builder o = AuthzOperation.newBuilder().addAllMethods(op.methods());
+                for (PathMatch pm : op.paths()) {
+                    switch (pm.kind()) {
+                        case EXACT -> o.addPaths(pm.value());
+                        case PREFIX -> o.addPathPrefixes(pm.value());
+                        default -> throw new IllegalArgumentException("policy " + p.name() + ": path " + pm
+                                + " (expected: exact or prefix)");
+                    }
+                }
+                for (HeaderMatch h : op.headers()) {
+                    AuthzHeader.Builder hb = AuthzHeader.newBuilder().setName(h.name());
+                    switch (h.kind()) {
+                        case EXACT -> hb.setExact(h.value());
+                        case PREFIX -> hb.setPrefix(h.value());
+                        case REGEX -> hb.setRegex(h.value());
+                        case PRESENT -> hb.setPresent(true);
+                    }
+                    o.addHeaders(hb);
+                }
+                b.addTo(o);
             }
             a.addPolicies(b);
         }
         return a.build();
     }
 
-    private static FilterChain withAuthz(FilterChain chain, ServiceSpec service, SecuritySpec sec) {
+    private static FilterChain withAuthz(FilterChain chain, Authorization authz) {
         FilterChain.Builder out = chain.toBuilder().clearFilters();
         for (Filter f : chain.getFiltersList()) {
             if (!f.getTypedConfig().getTypeUrl().equals(MeshNames.HCM_TYPE)) {
@@ -169,7 +195,7 @@ public final class SecurityTranslator {
                 HttpConnectionManager hcm = f.getTypedConfig().unpack(HttpConnectionManager.class);
                 HttpConnectionManager.Builder b = hcm.toBuilder().clearHttpFilters()
                         .addHttpFilters(HttpFilter.newBuilder().setName(MeshNames.AUTHZ_FILTER)
-                                .setTypedConfig(Any.pack(authorization(service, sec))))
+                                .setTypedConfig(Any.pack(authz)))
                         .addAllHttpFilters(hcm.getHttpFiltersList());
                 out.addFilters(f.toBuilder().setTypedConfig(Any.pack(b.build())));
             } catch (com.google.protobuf.InvalidProtocolBufferException e) {

@@ -6,6 +6,9 @@ import io.grpc.stub.StreamObserver;
 import io.weft.controlplane.model.ProxyNode;
 import io.weft.proto.MeshNames;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -30,10 +33,62 @@ abstract class AdsStreamBase {
         this.connectedSince = server.clock().instant();
     }
 
-    /** Sends the current view's changes for every subscription. */
-    abstract void push(MeshView view);
+    /**
+     * Sends the view's changes for every subscription, then tells {@code sentTypes} (while still holding
+     * the stream's lock) which types it sent a response for.
+     */
+    abstract void push(MeshView view, java.util.function.Consumer<Set<String>> sentTypes);
+
+    /**
+     * Records the proxy's answer to the response with {@code state.sentNonce}: an ACK, or a NACK with
+     * its error (the proxy keeps its previous config; nothing is resent until the resources change).
+     * Caller holds the lock.
+     */
+    void answered(String type, TypeState state, Optional<com.google.rpc.Status> error) {
+        if (error.isPresent()) {
+            String msg = error.get().getMessage();
+            state.lastNack = Optional.of(new ProxyStatus.Nack(state.sentVersion, msg, server.clock().instant()));
+            server.nacked(this, type, state.sentVersion, state.sentMeshVersion, msg);
+        } else {
+            state.ackedVersion = state.sentVersion;
+            state.ackedMeshVersion = state.sentMeshVersion;
+            server.acked(this, type, state.sentVersion, state.sentMeshVersion);
+        }
+    }
+
+    /** Whether endpoints must be held back from this subscription: the server warms up and the proxy has some. */
+    boolean holdEndpoints(String type, TypeState state) {
+        if (state.heldForWarmUp && !server.warmingUp()) {
+            state.heldForWarmUp = false;
+        }
+        return type.equals(MeshNames.ENDPOINT_TYPE) && state.heldForWarmUp;
+    }
 
     abstract ProxyStatus status();
+
+    /** What this stream subscribes to, per type: wildcard and names. Caller need not hold the lock. */
+    abstract Map<String, Subscription> subscriptions();
+
+    record Subscription(boolean wildcard, Set<String> names) {
+    }
+
+    /** What {@code candidate} would change for this proxy compared with {@code current}. */
+    Optional<ConfigDiff> diff(MeshView current, MeshView candidate) {
+        Map<String, ConfigDiff.Change> types = new java.util.TreeMap<>();
+        subscriptions().forEach((type, sub) -> {
+            Map<String, XdsResource> before = current.subscribed(node, type, sub.wildcard(), sub.names()).resources();
+            Map<String, XdsResource> after = candidate.subscribed(node, type, sub.wildcard(), sub.names()).resources();
+            List<String> added = after.keySet().stream().filter(n -> !before.containsKey(n)).sorted().toList();
+            List<String> removed = before.keySet().stream().filter(n -> !after.containsKey(n)).sorted().toList();
+            List<String> modified = after.entrySet().stream()
+                    .filter(e -> before.containsKey(e.getKey()) && !before.get(e.getKey()).version().equals(e.getValue().version()))
+                    .map(Map.Entry::getKey).sorted().toList();
+            if (!added.isEmpty() || !removed.isEmpty() || !modified.isEmpty()) {
+                types.put(type, new ConfigDiff.Change(added, removed, modified));
+            }
+        });
+        return types.isEmpty() ? Optional.empty() : Optional.of(new ConfigDiff(node.id(), node.service(), types));
+    }
 
     ProxyNode node() {
         return node;

@@ -22,19 +22,12 @@ final class DeltaStream extends AdsStreamBase implements StreamObserver<DeltaDis
     private final StreamObserver<DeltaDiscoveryResponse> out;
     private final Map<String, Sub> subs = new LinkedHashMap<>();
 
-    private static final class Sub {
-        boolean wildcard;
+    private static final class Sub extends TypeState {
         final Set<String> names = new TreeSet<>();
         /** name → version the proxy has (or was last sent). */
         final Map<String, String> known = new HashMap<>();
         /** names the proxy was told do not exist; not repeated. */
         final Set<String> toldAbsent = new HashSet<>();
-        String sentNonce = "";
-        String sentVersion = "";
-        long sentMeshVersion;
-        String ackedVersion = "";
-        long ackedMeshVersion = -1;
-        Optional<ProxyStatus.Nack> lastNack = Optional.empty();
     }
 
     DeltaStream(XdsServer server, StreamObserver<DeltaDiscoveryResponse> out, String peerAddress) {
@@ -62,21 +55,15 @@ final class DeltaStream extends AdsStreamBase implements StreamObserver<DeltaDis
                 // The legacy wildcard: a first request for LDS/CDS that subscribes to nothing.
                 sub.wildcard = req.getResourceNamesSubscribeCount() == 0 && SotwStream.isWildcardType(type);
                 sub.known.putAll(req.getInitialResourceVersionsMap());
+                // A proxy that reconnects announces what it has: keep its endpoints while we warm up.
+                sub.heldForWarmUp = !req.getInitialResourceVersionsMap().isEmpty() && server.warmingUp();
             }
             String nonce = req.getResponseNonce();
             if (!nonce.isEmpty()) {
                 if (!nonce.equals(sub.sentNonce)) {
                     return; // stale
                 }
-                if (req.hasErrorDetail()) {
-                    String msg = req.getErrorDetail().getMessage();
-                    sub.lastNack = Optional.of(new ProxyStatus.Nack(sub.sentVersion, msg, server.clock().instant()));
-                    server.listener().nacked(node, type, sub.sentVersion, msg);
-                } else {
-                    sub.ackedVersion = sub.sentVersion;
-                    sub.ackedMeshVersion = sub.sentMeshVersion;
-                    server.listener().acked(node, type, sub.sentVersion, sub.sentMeshVersion);
-                }
+                answered(type, sub, req.hasErrorDetail() ? Optional.of(req.getErrorDetail()) : Optional.empty());
             }
             boolean changed = first;
             for (String name : req.getResourceNamesSubscribeList()) {
@@ -105,31 +92,30 @@ final class DeltaStream extends AdsStreamBase implements StreamObserver<DeltaDis
     }
 
     @Override
-    void push(MeshView view) {
+    void push(MeshView view, java.util.function.Consumer<Set<String>> sentTypes) {
         lock.lock();
         try {
+            Set<String> sent = new HashSet<>();
             if (closed) {
                 return;
             }
             for (String type : SotwStream.PUSH_ORDER) {
                 Sub sub = subs.get(type);
-                if (sub != null) {
-                    send(type, sub, view);
+                if (sub != null && send(type, sub, view)) {
+                    sent.add(type);
                 }
             }
+            sentTypes.accept(sent); // under the lock: our ACKs cannot overtake it
         } finally {
             lock.unlock();
         }
     }
 
-    private void send(String type, Sub sub, MeshView view) {
-        Map<String, XdsResource> current = new HashMap<>();
-        if (sub.wildcard) {
-            current.putAll(view.wildcard(node, type).resources());
+    private boolean send(String type, Sub sub, MeshView view) {
+        if (holdEndpoints(type, sub)) {
+            return false;
         }
-        if (!sub.names.isEmpty()) {
-            current.putAll(view.named(node, type, sub.names).resources());
-        }
+        Map<String, XdsResource> current = view.subscribed(node, type, sub.wildcard, sub.names).resources();
         DeltaDiscoveryResponse.Builder resp = DeltaDiscoveryResponse.newBuilder().setTypeUrl(type);
         for (XdsResource r : current.values()) {
             if (!r.version().equals(sub.known.get(r.name()))) {
@@ -151,14 +137,13 @@ final class DeltaStream extends AdsStreamBase implements StreamObserver<DeltaDis
             }
         }
         if (resp.getResourcesCount() == 0 && resp.getRemovedResourcesCount() == 0) {
-            return;
+            return false;
         }
         String version = ResourceSet.of(current.values()).version();
         resp.setSystemVersionInfo(version).setNonce(nextNonce());
-        sub.sentNonce = resp.getNonce();
-        sub.sentVersion = version;
-        sub.sentMeshVersion = view.version();
+        sub.sent(version, resp.getNonce(), view.version());
         out.onNext(resp.build());
+        return true;
     }
 
     @Override
@@ -178,12 +163,23 @@ final class DeltaStream extends AdsStreamBase implements StreamObserver<DeltaDis
     }
 
     @Override
+    Map<String, Subscription> subscriptions() {
+        lock.lock();
+        try {
+            Map<String, Subscription> out = new LinkedHashMap<>();
+            subs.forEach((type, s) -> out.put(type, new Subscription(s.wildcard, Set.copyOf(s.names))));
+            return out;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
     ProxyStatus status() {
         lock.lock();
         try {
             Map<String, ProxyStatus.TypeStatus> types = new LinkedHashMap<>();
-            subs.forEach((type, s) -> types.put(type, new ProxyStatus.TypeStatus(
-                    s.wildcard ? "*" : String.join(",", s.names), s.sentVersion, s.ackedVersion, s.ackedMeshVersion, s.lastNack)));
+            subs.forEach((type, s) -> types.put(type, s.status(s.wildcard ? "*" : String.join(",", s.names))));
             return new ProxyStatus(node, connectedSince, protocol, types);
         } finally {
             lock.unlock();

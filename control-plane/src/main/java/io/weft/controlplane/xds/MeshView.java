@@ -22,6 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
 final class MeshView {
     private final MeshState state;
     private final Map<ProxyNode.Key, NodeView> nodes = new ConcurrentHashMap<>();
+    private final Map<String, NodeView.Shared> shared = new ConcurrentHashMap<>();
     private final Map<String, Optional<XdsResource>> named = new ConcurrentHashMap<>();
 
     MeshView(MeshState state) {
@@ -41,9 +42,33 @@ final class MeshView {
         return nodeView(node).wildcard(typeUrl);
     }
 
+    /**
+     * What a subscription sees: the node's wildcard set, the named resources, or (a wildcard
+     * subscription that also names resources outside it, as on-demand lookups do) both.
+     */
+    ResourceSet subscribed(ProxyNode node, String typeUrl, boolean wildcard, Collection<String> names) {
+        if (!wildcard) {
+            return named(node, typeUrl, names);
+        }
+        ResourceSet all = wildcard(node, typeUrl);
+        if (names.isEmpty() || all.resources().keySet().containsAll(names)) {
+            return all;
+        }
+        List<XdsResource> union = new ArrayList<>(all.resources().values());
+        named(node, typeUrl, names).resources().forEach((n, r) -> {
+            if (!all.resources().containsKey(n)) {
+                union.add(r);
+            }
+        });
+        return ResourceSet.of(union);
+    }
+
     /** The named resources that exist, from the node's own first, then the mesh-wide ones. */
     ResourceSet named(ProxyNode node, String typeUrl, Collection<String> names) {
         ResourceSet own = nodeView(node).wildcard(typeUrl);
+        if (names.size() == own.resources().size() && own.resources().keySet().containsAll(names)) {
+            return own; // a sidecar names exactly its own routes / endpoints: no new set, no new hash
+        }
         List<XdsResource> out = new ArrayList<>(names.size());
         for (String name : names) {
             XdsResource r = own.resources().get(name);
@@ -58,7 +83,13 @@ final class MeshView {
     }
 
     private NodeView nodeView(ProxyNode node) {
-        return nodes.computeIfAbsent(node.key(), k -> NodeView.build(node, state));
+        NodeView v = nodes.get(node.key());
+        if (v == null) {
+            // Outside computeIfAbsent: building may take the shared map's lock for the service.
+            NodeView.Shared sv = shared.computeIfAbsent(node.mode() + "/" + node.service(), k -> NodeView.Shared.build(node, state));
+            v = nodes.computeIfAbsent(node.key(), k -> NodeView.build(node, sv));
+        }
+        return v;
     }
 
     private Optional<XdsResource> translate(String typeUrl, String name) {
@@ -71,8 +102,8 @@ final class MeshView {
                 yield config.service(service).map(s -> XdsResource.of(name, ListenerTranslator.api(name, service)));
             }
             case MeshNames.ROUTE_TYPE -> RouteTranslator.forService(name, config).map(r -> XdsResource.of(name, r));
-            case MeshNames.CLUSTER_TYPE -> ClusterTranslator.forService(name, config).map(c -> XdsResource.of(name, c));
-            case MeshNames.ENDPOINT_TYPE -> EndpointTranslator.forService(name, state).map(c -> XdsResource.of(name, c));
+            case MeshNames.CLUSTER_TYPE -> ClusterTranslator.forName(name, config).map(c -> XdsResource.of(name, c));
+            case MeshNames.ENDPOINT_TYPE -> EndpointTranslator.forName(name, state).map(c -> XdsResource.of(name, c));
             default -> Optional.empty();
         };
     }

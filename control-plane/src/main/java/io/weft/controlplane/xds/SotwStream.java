@@ -1,6 +1,5 @@
 package io.weft.controlplane.xds;
 
-import com.google.rpc.Status;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
 import io.grpc.stub.ServerCallStreamObserver;
@@ -33,15 +32,8 @@ final class SotwStream extends AdsStreamBase implements StreamObserver<Discovery
     private final Map<String, Sub> subs = new LinkedHashMap<>();
 
     /** One type's subscription and the bookkeeping of what was sent and acknowledged. */
-    private static final class Sub {
-        boolean wildcard;
+    private static final class Sub extends TypeState {
         Set<String> names = Set.of();
-        String sentVersion = "";
-        String sentNonce = "";
-        long sentMeshVersion;
-        String ackedVersion = "";
-        long ackedMeshVersion = -1;
-        Optional<ProxyStatus.Nack> lastNack = Optional.empty();
     }
 
     SotwStream(XdsServer server, StreamObserver<DiscoveryResponse> out, String peerAddress) {
@@ -67,15 +59,7 @@ final class SotwStream extends AdsStreamBase implements StreamObserver<Discovery
                 return; // stale: an answer to a response that has since been superseded
             }
             if (sub != null && !nonce.isEmpty()) {
-                if (req.hasErrorDetail()) {
-                    Status err = req.getErrorDetail();
-                    sub.lastNack = Optional.of(new ProxyStatus.Nack(sub.sentVersion, err.getMessage(), server.clock().instant()));
-                    server.listener().nacked(node, type, sub.sentVersion, err.getMessage());
-                } else {
-                    sub.ackedVersion = sub.sentVersion;
-                    sub.ackedMeshVersion = sub.sentMeshVersion;
-                    server.listener().acked(node, type, sub.sentVersion, sub.sentMeshVersion);
-                }
+                answered(type, sub, req.hasErrorDetail() ? Optional.of(req.getErrorDetail()) : Optional.empty());
             }
             boolean wildcard = req.getResourceNamesList().contains("*")
                     || (req.getResourceNamesCount() == 0 && (sub == null ? isWildcardType(type) : sub.wildcard));
@@ -85,6 +69,8 @@ final class SotwStream extends AdsStreamBase implements StreamObserver<Discovery
                 if (sub == null) {
                     sub = new Sub();
                     subs.put(type, sub);
+                    // A proxy that reconnects announces the version it has: keep its endpoints while we warm up.
+                    sub.heldForWarmUp = !req.getVersionInfo().isEmpty() && server.warmingUp();
                 }
                 sub.wildcard = wildcard;
                 sub.names = Set.copyOf(names);
@@ -96,40 +82,41 @@ final class SotwStream extends AdsStreamBase implements StreamObserver<Discovery
     }
 
     @Override
-    void push(MeshView view) {
+    void push(MeshView view, java.util.function.Consumer<Set<String>> sentTypes) {
         lock.lock();
         try {
+            Set<String> sent = new java.util.HashSet<>();
             if (closed) {
                 return;
             }
             for (String type : PUSH_ORDER) {
                 Sub sub = subs.get(type);
-                if (sub != null) {
-                    send(type, sub, view, false);
+                if (sub != null && send(type, sub, view, false)) {
+                    sent.add(type);
                 }
             }
+            sentTypes.accept(sent); // under the lock: our ACKs cannot overtake it
         } finally {
             lock.unlock();
         }
     }
 
-    private void send(String type, Sub sub, MeshView view, boolean always) {
-        if (node == null || closed) {
-            return;
+    private boolean send(String type, Sub sub, MeshView view, boolean always) {
+        if (node == null || closed || holdEndpoints(type, sub)) {
+            return false;
         }
-        ResourceSet rs = sub.wildcard ? view.wildcard(node, type) : view.named(node, type, sub.names);
+        ResourceSet rs = view.subscribed(node, type, sub.wildcard, sub.names);
         if (!always && rs.version().equals(sub.sentVersion)) {
-            return;
+            return false;
         }
         DiscoveryResponse.Builder resp = DiscoveryResponse.newBuilder()
                 .setTypeUrl(type)
                 .setVersionInfo(rs.version())
                 .setNonce(nextNonce());
         rs.resources().values().forEach(r -> resp.addResources(r.body()));
-        sub.sentVersion = rs.version();
-        sub.sentNonce = resp.getNonce();
-        sub.sentMeshVersion = view.version();
+        sub.sent(rs.version(), resp.getNonce(), view.version());
         out.onNext(resp.build());
+        return true;
     }
 
     @Override
@@ -149,12 +136,23 @@ final class SotwStream extends AdsStreamBase implements StreamObserver<Discovery
     }
 
     @Override
+    Map<String, Subscription> subscriptions() {
+        lock.lock();
+        try {
+            Map<String, Subscription> out = new LinkedHashMap<>();
+            subs.forEach((type, s) -> out.put(type, new Subscription(s.wildcard, s.names)));
+            return out;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
     ProxyStatus status() {
         lock.lock();
         try {
             Map<String, ProxyStatus.TypeStatus> types = new LinkedHashMap<>();
-            subs.forEach((type, s) -> types.put(type, new ProxyStatus.TypeStatus(
-                    s.wildcard ? "*" : String.join(",", s.names), s.sentVersion, s.ackedVersion, s.ackedMeshVersion, s.lastNack)));
+            subs.forEach((type, s) -> types.put(type, s.status(s.wildcard ? "*" : String.join(",", s.names))));
             return new ProxyStatus(node, connectedSince, protocol, types);
         } finally {
             lock.unlock();

@@ -55,7 +55,7 @@ class MeshConfigLoaderTest {
         assertEquals("mesh.yaml: virtualHosts[0].routes[0].match.regex: \"[\" (expected: a valid regular expression (Unclosed character class))",
                 error(base + "      - {match: {regex: \"[\"}, to: users}\n"));
         assertEquals("mesh.yaml: virtualHosts[0].routes[0].timout: unknown field \"timout\" (expected: one of "
-                        + "[match, name, prefixRewrite, split, timeout, to])",
+                        + "[hashOn, match, name, prefixRewrite, retry, rewrite, split, timeout, to])",
                 error(base + "      - {to: users, timout: 2s}\n"));
         assertEquals("mesh.yaml: services.orders.dependsOn[0]: \"billing\" (expected: a declared service, one of [orders])",
                 error("services:\n  orders: {dependsOn: [billing]}\n"));

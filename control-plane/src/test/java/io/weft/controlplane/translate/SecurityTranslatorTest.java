@@ -59,20 +59,30 @@ class SecurityTranslatorTest {
     @Test
     void permissiveHasTlsAndPlaintextChainsAndDisableOnlyPlaintext() {
         assertEquals(List.of("tls", "raw_buffer"), protocols(inbound("users", state("", BUNDLE))));
-        assertEquals(List.of("raw_buffer"), protocols(inbound("users", state("security: {mtls: {mode: DISABLE}}", BUNDLE))));
+        assertEquals(List.of("raw_buffer"), protocols(inbound("users", state("mtls: DISABLE\n", BUNDLE))));
     }
 
     @Test
     void withoutTheCaNothingIsTlsAndNoSecretIsServed() {
         MeshState noCa = state("", List.of());
         assertFalse(inbound("orders", noCa).getFilterChains(0).hasTransportSocket());
-        assertFalse(SecurityTranslator.cluster(ClusterTranslator.service("orders"), noCa).hasTransportSocket());
+        assertFalse(SecurityTranslator.cluster(ClusterTranslator.forName("orders", noCa.config()).orElseThrow(), noCa).hasTransportSocket());
         assertEquals(List.of(), SecurityTranslator.secrets(noCa));
     }
 
     @Test
+    void aVersionClusterVerifiesItsServicesIdentity() throws Exception {
+        Cluster c = SecurityTranslator.cluster(ClusterTranslator.forName("users", state("", BUNDLE).config()).orElseThrow()
+                .toBuilder().setName("users@v2").build(), state("", BUNDLE));
+        assertEquals("spiffe://weft.local/ns/default/sa/users", c.getTransportSocket().getTypedConfig().unpack(UpstreamTlsContext.class)
+                .getCommonTlsContext().getCombinedValidationContext().getDefaultValidationContext()
+                .getMatchTypedSubjectAltNames(0).getMatcher().getExact());
+    }
+
+    @Test
     void clustersOfMeshServicesVerifyTheDestinationsSpiffeId() throws Exception {
-        Cluster c = SecurityTranslator.cluster(ClusterTranslator.service("orders"), state("", BUNDLE));
+        MeshState st = state("", BUNDLE);
+        Cluster c = SecurityTranslator.cluster(ClusterTranslator.forName("orders", st.config()).orElseThrow(), st);
         UpstreamTlsContext tls = c.getTransportSocket().getTypedConfig().unpack(UpstreamTlsContext.class);
         assertEquals("spiffe://weft.local/ns/default/sa/orders", tls.getCommonTlsContext().getCombinedValidationContext()
                 .getDefaultValidationContext().getMatchTypedSubjectAltNames(0).getMatcher().getExact());
@@ -82,10 +92,10 @@ class SecurityTranslatorTest {
     @Test
     void theInboundHttpFiltersCarryTheAuthorizationPolicyBeforeTheRouter() throws Exception {
         MeshState s = state("""
-                security:
-                  authorization:
-                    defaults: {default: DENY}
-                    policies: [{name: orders-reads-users, to: [users], action: ALLOW, from: [{id: spiffe://weft.local/ns/default/sa/orders}]}]
+                namespaces: {default: {defaultAction: deny}}
+                authorization:
+                  - {name: orders-reads-users, service: users, action: allow, from: [{spiffeId: "spiffe://weft.local/ns/default/sa/orders"}],
+                     to: [{paths: ["/users/*"], methods: [GET]}]}
                 """, BUNDLE);
         for (FilterChain fc : inbound("users", s).getFilterChainsList()) {
             HttpConnectionManager hcm = fc.getFilters(0).getTypedConfig().unpack(HttpConnectionManager.class);
@@ -93,6 +103,7 @@ class SecurityTranslatorTest {
             assertEquals("envoy.filters.http.router", hcm.getHttpFilters(hcm.getHttpFiltersCount() - 1).getName());
             Authorization a = hcm.getHttpFilters(0).getTypedConfig().unpack(Authorization.class);
             assertEquals("orders-reads-users", a.getPolicies(0).getName());
+            assertEquals(List.of("/users/"), a.getPolicies(0).getTo(0).getPathPrefixesList());
             assertEquals(io.weft.proto.v1.AuthzAction.DENY, a.getDefaultAction());
         }
     }

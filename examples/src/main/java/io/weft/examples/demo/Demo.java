@@ -76,15 +76,17 @@ public final class Demo {
         String cp = "127.0.0.1:" + xds;
         // The launcher holds the join-token key next to the CA's state and hands each sidecar its token.
         Path caDir = logs.resolve("ca");
-        tokens = io.weft.controlplane.ca.JoinTokens.fromFile(caDir.resolve("join-token.key"),
-                io.weft.controlplane.config.MeshConfigLoader.load(mesh).trustDomain(), java.time.Clock.systemUTC());
+        String trustDomain = io.weft.controlplane.config.MeshConfigLoader.load(mesh).trustDomain();
+        tokens = io.weft.controlplane.ca.JoinTokens.fromFile(caDir.resolve("join-token.key"), trustDomain,
+                java.time.Clock.systemUTC());
         start(new Child("control-plane", CP_MAIN, List.of("--mesh", mesh.toString(), "--xds-port", "" + xds,
                 "--admin-port", "" + cpAdmin, "--ca-dir", caDir.toString(), "--secure-port", "" + secure), log("control-plane")));
         awaitHttp("control plane", "http://127.0.0.1:" + cpAdmin + "/api/v1/proxies");
         security = List.of("--ca-address", "127.0.0.1:" + secure, "--trust-bundle", caDir.resolve("root-cert.pem").toString(),
-                "--trust-domain", io.weft.controlplane.config.MeshConfigLoader.load(mesh).trustDomain());
+                "--trust-domain", trustDomain);
         table.put("control plane", "xDS 127.0.0.1:" + xds + ", admin http://127.0.0.1:" + cpAdmin + "/api/v1/proxies");
         table.put("CA", "root " + caDir.resolve("root-cert.pem").toAbsolutePath() + ", mTLS port 127.0.0.1:" + secure);
+        table.put("dashboard", "http://127.0.0.1:" + cpAdmin + "/ui/");
 
         List<Integer> sidecarAdmins = new ArrayList<>();
         String[][] apps = {

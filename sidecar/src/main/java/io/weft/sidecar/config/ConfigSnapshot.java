@@ -5,12 +5,14 @@ import io.weft.sidecar.model.EndpointSpec;
 import io.weft.sidecar.model.EndpointsSpec;
 import io.weft.sidecar.model.ListenerSpec;
 import io.weft.sidecar.model.RouteConfigSpec;
+import io.weft.sidecar.route.ChainCompiler;
 import io.weft.sidecar.route.RouteTable;
 import io.weft.sidecar.upstream.UpstreamCluster;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * One consistent, compiled set of accepted xDS resources: every listener's route table and every
@@ -39,9 +41,11 @@ public record ConfigSnapshot(Map<String, RouteTable> listeners, Map<String, Upst
      * Compiles a snapshot, or explains what is missing. Refuses an inconsistent set: every listener's
      * route configuration, every route's cluster and every EDS cluster's endpoints must be present.
      *
+     * @param chains makes each listener's chain compiler (its filters, the registry and context)
      * @return the snapshot, or empty with {@code missing} filled when something referenced has not arrived yet
      */
-    public static Optional<ConfigSnapshot> build(Sources src, Map<String, String> versions, List<String> missing) {
+    static Optional<ConfigSnapshot> build(Sources src, Map<String, String> versions,
+                                          Function<ListenerSpec, ChainCompiler> chains, List<String> missing) {
         Map<String, RouteTable> tables = new HashMap<>();
         for (ListenerSpec l : src.listeners().values()) {
             RouteConfigSpec rc = src.routes().get(l.routeConfigName());
@@ -49,7 +53,7 @@ public record ConfigSnapshot(Map<String, RouteTable> listeners, Map<String, Upst
                 missing.add("RouteConfiguration " + l.routeConfigName() + " (for listener " + l.name() + ")");
                 continue;
             }
-            tables.put(l.name(), RouteTable.compile(rc));
+            tables.put(l.name(), RouteTable.compile(rc, chains.apply(l)));
         }
         Map<String, UpstreamCluster> clusters = new HashMap<>();
         for (ClusterSpec c : src.clusters().values()) {

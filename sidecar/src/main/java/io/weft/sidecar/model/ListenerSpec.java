@@ -1,23 +1,23 @@
 package io.weft.sidecar.model;
 
-import io.weft.sidecar.filter.authz.AuthzConfig;
-import io.weft.sidecar.tls.MtlsMode;
+import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
- * A listener as the control plane described it: which route configuration serves it, its mTLS mode
- * (empty when the control plane sent no TLS: a mesh without its CA) and its authorization rules.
+ * A listener as the control plane described it: which route configuration serves it, and its HTTP
+ * filters in order (the terminal router excluded), and its mTLS mode (empty when the control plane
+ * sent no TLS: a mesh without its CA).
  */
-public record ListenerSpec(String name, String routeConfigName, Optional<MtlsMode> mtls, Optional<AuthzConfig> authz) {
+public record ListenerSpec(String name, String routeConfigName, List<FilterSpec> httpFilters,
+                           java.util.Optional<io.weft.sidecar.tls.MtlsMode> mtls) {
     public ListenerSpec {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(routeConfigName, "routeConfigName");
+        httpFilters = List.copyOf(httpFilters);
         Objects.requireNonNull(mtls, "mtls");
-        Objects.requireNonNull(authz, "authz");
     }
 
-    public ListenerSpec(String name, String routeConfigName) {
-        this(name, routeConfigName, Optional.empty(), Optional.empty());
+    public ListenerSpec(String name, String routeConfigName, List<FilterSpec> httpFilters) {
+        this(name, routeConfigName, httpFilters, java.util.Optional.empty());
     }
 }

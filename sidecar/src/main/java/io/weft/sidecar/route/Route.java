@@ -1,8 +1,10 @@
 package io.weft.sidecar.route;
 
+import io.weft.sidecar.filter.Filters;
 import io.weft.sidecar.model.HeaderSpec;
 import io.weft.sidecar.model.PathSpec;
 import io.weft.sidecar.model.RouteSpec;
+import io.weft.sidecar.model.VirtualHostSpec;
 import io.weft.sidecar.model.WeightedCluster;
 import java.time.Duration;
 import java.util.List;
@@ -25,9 +27,12 @@ public final class Route {
     private final int[] cumulativeWeights;
     private final Optional<Duration> timeout;
     private final Optional<String> prefixRewrite;
+    private final Filters filters;
+    private final List<io.weft.sidecar.model.EdgeFilterConfig> edgeFilters;
 
-    private Route(RouteSpec spec) {
+    private Route(RouteSpec spec, Filters filters) {
         this.name = spec.name();
+        this.filters = filters;
         this.path = spec.path();
         this.pathRegex = spec.path().kind() == PathSpec.Kind.REGEX
                 ? Pattern.compile(spec.path().value(), spec.path().caseSensitive() ? 0 : Pattern.CASE_INSENSITIVE) : null;
@@ -41,14 +46,25 @@ public final class Route {
         }
         this.timeout = spec.timeout();
         this.prefixRewrite = spec.prefixRewrite();
+        this.edgeFilters = spec.edgeFilters();
     }
 
-    static Route compile(RouteSpec spec) {
-        return new Route(spec);
+    static Route compile(VirtualHostSpec host, RouteSpec spec, ChainCompiler chains) {
+        return new Route(spec, chains.compile(host, spec));
     }
 
     public String name() {
         return name;
+    }
+
+    /** This route's filter chain, compiled. */
+    public Filters filters() {
+        return filters;
+    }
+
+    /** The edge gateway's filter configs of this route, in chain order; empty off the edge. */
+    public List<io.weft.sidecar.model.EdgeFilterConfig> edgeFilters() {
+        return edgeFilters;
     }
 
     public Optional<Duration> timeout() {
@@ -63,8 +79,7 @@ public final class Route {
     boolean matches(RequestView req) {
         String p = req.path();
         boolean pathOk = switch (path.kind()) {
-            case PREFIX -> path.caseSensitive() ? p.startsWith(path.value())
-                    : p.regionMatches(true, 0, path.value(), 0, path.value().length());
+            case PREFIX -> prefixMatches(p);
             case EXACT -> path.caseSensitive() ? p.equals(path.value()) : p.equalsIgnoreCase(path.value());
             case REGEX -> pathRegex.matcher(p).matches();
         };
@@ -98,7 +113,10 @@ public final class Route {
         if (prefixRewrite.isEmpty() || path.kind() != PathSpec.Kind.PREFIX) {
             return pathAndQuery;
         }
-        String rest = pathAndQuery.substring(path.value().length());
+        String rest = pathAndQuery.substring(Math.min(path.value().length(), pathAndQuery.length()));
+        if (pathAndQuery.length() < path.value().length() || pathAndQuery.charAt(path.value().length() - 1) == '?') {
+            rest = pathAndQuery.substring(path.value().length() - 1); // the bare form of a "/"-terminated prefix
+        }
         String prefix = prefixRewrite.get();
         if (prefix.endsWith("/") && rest.startsWith("/")) {
             rest = rest.substring(1);
@@ -134,5 +152,19 @@ public final class Route {
             String v = req.header(name);
             return (v != null && valueTest.test(v)) != invert;
         };
+    }
+
+    /**
+     * Prefix match; a prefix ending in {@code /} also matches the path without that slash, so
+     * {@code /admin} cannot avoid the route for {@code /admin/}.
+     */
+    private boolean prefixMatches(String p) {
+        String v = path.value();
+        boolean cs = path.caseSensitive();
+        if (cs ? p.startsWith(v) : p.regionMatches(true, 0, v, 0, v.length())) {
+            return true;
+        }
+        int bare = v.length() - 1;
+        return bare > 0 && v.charAt(bare) == '/' && p.length() == bare && p.regionMatches(!cs, 0, v, 0, bare);
     }
 }

@@ -37,13 +37,14 @@ public final class RouteTable {
         this.clusters = List.copyOf(cs);
     }
 
-    public static RouteTable compile(RouteConfigSpec spec) {
+    /** Compiles a route configuration for one listener, with that listener's filter chains. */
+    public static RouteTable compile(RouteConfigSpec spec, ChainCompiler chains) {
         Map<String, List<Route>> exact = new HashMap<>();
         List<Map.Entry<String, List<Route>>> suffixes = new ArrayList<>();
         List<Map.Entry<String, List<Route>>> prefixes = new ArrayList<>();
         List<Route> any = null;
         for (VirtualHostSpec vh : spec.virtualHosts()) {
-            List<Route> routes = vh.routes().stream().map(Route::compile).toList();
+            List<Route> routes = vh.routes().stream().map(r -> Route.compile(vh, r, chains)).toList();
             for (String d : vh.domains()) {
                 String domain = d.toLowerCase(Locale.ROOT);
                 if (domain.equals("*")) {

@@ -6,6 +6,7 @@ import io.weft.proto.identity.ReloadableKeyManager;
 import io.weft.proto.identity.SpiffeId;
 import io.weft.proto.identity.SpiffeTrustManager;
 import io.weft.proto.identity.TlsDefaults;
+import io.weft.sidecar.upstream.client.UpstreamTls;
 import java.security.GeneralSecurityException;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
@@ -31,7 +32,8 @@ public final class MeshTls {
     private final String trustDomain;
     private final Supplier<KeyMaterial> material;
     private final Clock clock;
-    private final Map<Set<SpiffeId>, Tls> upstream = new ConcurrentHashMap<>();
+    private final Map<Set<SpiffeId>, UpstreamTls> upstream = new ConcurrentHashMap<>();
+    private final Map<Set<SpiffeId>, Tls> helidon = new ConcurrentHashMap<>();
 
     public MeshTls(String trustDomain, Supplier<KeyMaterial> material, Clock clock) {
         this.trustDomain = Objects.requireNonNull(trustDomain, "trustDomain");
@@ -67,9 +69,16 @@ public final class MeshTls {
                 .build();
     }
 
-    /** A client TLS for connections to {@code expected} (cached): any other peer fails the handshake. */
-    public Tls upstream(Set<SpiffeId> expected) {
-        return upstream.computeIfAbsent(Set.copyOf(expected), ids -> Tls.builder()
+    /** TLS for upstream connections to {@code expected} (cached): any other peer fails the handshake. */
+    public UpstreamTls upstream(Set<SpiffeId> expected) {
+        return upstream.computeIfAbsent(Set.copyOf(expected), ids -> new UpstreamTls(
+                ids.stream().map(SpiffeId::uri).sorted().toList().toString(), clientContext(ids).getSocketFactory(),
+                TlsDefaults.parameters(false, List.of("http/1.1"))));
+    }
+
+    /** The same as a Helidon client TLS, for the edge's WebClient (cached): any other peer fails the handshake. */
+    public Tls helidonUpstream(Set<SpiffeId> expected) {
+        return helidon.computeIfAbsent(Set.copyOf(expected), ids -> Tls.builder()
                 .sslContext(clientContext(ids))
                 .enabledProtocols(TlsDefaults.PROTOCOLS)
                 .enabledCipherSuites(TlsDefaults.CIPHER_SUITES)

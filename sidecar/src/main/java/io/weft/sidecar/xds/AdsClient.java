@@ -12,7 +12,7 @@ import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import io.weft.proto.MeshNames;
 import io.weft.sidecar.config.ConfigSnapshot;
-import io.weft.sidecar.config.SnapshotHolder;
+import io.weft.sidecar.config.SnapshotCompiler;
 import io.weft.sidecar.model.ClusterSpec;
 import io.weft.sidecar.model.EndpointsSpec;
 import io.weft.sidecar.model.ListenerSpec;
@@ -20,7 +20,6 @@ import io.weft.sidecar.model.RouteConfigSpec;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,7 +50,8 @@ public final class AdsClient implements AutoCloseable {
 
     private final ManagedChannel channel;
     private final Node node;
-    private final SnapshotHolder holder;
+    private final SnapshotCompiler compiler;
+    private final ResourceParser parser;
     private final XdsUpdateListener listener;
     private final Optional<java.util.function.Consumer<List<java.security.cert.X509Certificate>>> trustBundle;
     private final ReentrantLock lock = new ReentrantLock();
@@ -71,20 +71,21 @@ public final class AdsClient implements AutoCloseable {
     private int failures;
     private boolean closed;
 
-    public AdsClient(ManagedChannel channel, Node node, SnapshotHolder holder, XdsUpdateListener listener) {
-        this(channel, node, holder, listener, Optional.empty());
+    public AdsClient(ManagedChannel channel, Node node, SnapshotCompiler compiler, XdsUpdateListener listener) {
+        this(channel, node, compiler, listener, Optional.empty());
     }
 
     /**
      * @param trustBundle when present, subscribes to the {@value MeshNames#ROOT_CA_SECRET} SDS secret and
      *                    hands every accepted trust bundle to it (on the stream's thread; must not block)
      */
-    public AdsClient(ManagedChannel channel, Node node, SnapshotHolder holder, XdsUpdateListener listener,
+    public AdsClient(ManagedChannel channel, Node node, SnapshotCompiler compiler, XdsUpdateListener listener,
                      Optional<java.util.function.Consumer<List<java.security.cert.X509Certificate>>> trustBundle) {
         this.trustBundle = Objects.requireNonNull(trustBundle, "trustBundle");
         this.channel = Objects.requireNonNull(channel, "channel");
         this.node = Objects.requireNonNull(node, "node");
-        this.holder = Objects.requireNonNull(holder, "holder");
+        this.compiler = Objects.requireNonNull(compiler, "compiler");
+        this.parser = new ResourceParser(compiler.filters());
         this.listener = Objects.requireNonNull(listener, "listener");
     }
 
@@ -186,7 +187,7 @@ public final class AdsClient implements AutoCloseable {
             case MeshNames.LISTENER_TYPE -> {
                 Map<String, ListenerSpec> next = new LinkedHashMap<>();
                 for (Any a : resources) {
-                    ListenerSpec l = ResourceParser.listener(a);
+                    ListenerSpec l = parser.listener(a);
                     next.put(l.name(), l);
                 }
                 listeners.clear();
@@ -195,7 +196,7 @@ public final class AdsClient implements AutoCloseable {
             case MeshNames.ROUTE_TYPE -> {
                 Map<String, RouteConfigSpec> next = new LinkedHashMap<>();
                 for (Any a : resources) {
-                    RouteConfigSpec r = ResourceParser.routeConfig(a);
+                    RouteConfigSpec r = parser.routeConfig(a);
                     next.put(r.name(), r);
                 }
                 routes.clear();
@@ -232,10 +233,9 @@ public final class AdsClient implements AutoCloseable {
     }
 
     private void rebuild() {
-        List<String> missing = new ArrayList<>();
         ConfigSnapshot.Sources src = new ConfigSnapshot.Sources(Map.copyOf(listeners), Map.copyOf(routes),
                 Map.copyOf(clusters), Map.copyOf(endpoints));
-        ConfigSnapshot.build(src, versions, missing).ifPresent(holder::swap);
+        compiler.offer(src, versions);
     }
 
     private Set<String> routeNames() {

@@ -17,7 +17,13 @@ import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.config.route.v3.VirtualHost;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
 import io.envoyproxy.envoy.type.matcher.v3.StringMatcher;
+import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter;
+import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
 import io.weft.proto.MeshNames;
+import io.weft.sidecar.filter.FilterConfigException;
+import io.weft.sidecar.filter.FilterRegistry;
+import io.weft.sidecar.model.FilterOverride;
+import io.weft.sidecar.model.FilterSpec;
 import io.weft.sidecar.model.ClusterSpec;
 import io.weft.sidecar.model.EndpointSpec;
 import io.weft.sidecar.model.EndpointsSpec;
@@ -31,21 +37,35 @@ import io.weft.sidecar.model.WeightedCluster;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 /**
  * Turns xDS protobufs into Weft's domain records, refusing what Weft cannot honour with a message
  * that names the resource, the field and the expectation. Nothing past this class sees protobuf.
- * Stateless and thread-safe.
+ * Immutable and thread-safe.
  */
 public final class ResourceParser {
-    private ResourceParser() {
+    private static final String FILTER_CONFIG_TYPE = MeshNames.TYPE_PREFIX + "envoy.config.route.v3.FilterConfig";
+    private static final String LEGACY_ROUTER_NAME = "envoy.filters.http.router";
+
+    private final FilterRegistry filters;
+
+    public ResourceParser(FilterRegistry filters) {
+        this.filters = Objects.requireNonNull(filters, "filters");
     }
 
-    public static ListenerSpec listener(Any any) throws InvalidResourceException {
+    public static io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret secret(Any any) throws InvalidResourceException {
+        return unpack(any, io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret.class, "Secret");
+    }
+
+    public ListenerSpec listener(Any any) throws InvalidResourceException {
         Listener l = unpack(any, Listener.class, "Listener");
         String where = "Listener " + l.getName();
         HttpConnectionManager hcm = null;
@@ -69,11 +89,74 @@ public final class ResourceParser {
         if (hcm.getRds().getRouteConfigName().isEmpty()) {
             throw new InvalidResourceException(where + ": rds.route_config_name: empty (expected: a name)");
         }
-        return new ListenerSpec(l.getName(), hcm.getRds().getRouteConfigName(), SecurityParser.mode(l),
-                SecurityParser.authz(hcm, where));
+        return new ListenerSpec(l.getName(), hcm.getRds().getRouteConfigName(), httpFilters(hcm, where), SecurityParser.mode(l));
     }
 
-    public static RouteConfigSpec routeConfig(Any any) throws InvalidResourceException {
+    /** The HCM's filters before the router, which must come last. */
+    private List<FilterSpec> httpFilters(HttpConnectionManager hcm, String where) throws InvalidResourceException {
+        List<FilterSpec> out = new ArrayList<>();
+        int n = hcm.getHttpFiltersCount();
+        for (int i = 0; i < n; i++) {
+            HttpFilter f = hcm.getHttpFilters(i);
+            String at = where + ": http_filters[" + i + "] " + f.getName();
+            boolean router = f.hasTypedConfig() ? f.getTypedConfig().getTypeUrl().equals(MeshNames.ROUTER_TYPE)
+                    : f.getName().equals(LEGACY_ROUTER_NAME);
+            if (router) {
+                if (i != n - 1) {
+                    throw new InvalidResourceException(at + ": router at position " + i + " (expected: the last filter)");
+                }
+                continue;
+            }
+            if (!f.hasTypedConfig()) {
+                throw new InvalidResourceException(at + ": " + f.getConfigTypeCase() + " (expected: typed_config)");
+            }
+            if (filters.factory(f.getTypedConfig().getTypeUrl()).isEmpty() && f.getIsOptional()) {
+                continue;
+            }
+            try {
+                out.add(new FilterSpec(f.getName(), filters.parse(f.getTypedConfig()), f.getDisabled()));
+            } catch (FilterConfigException e) {
+                throw new InvalidResourceException(at + ": " + e.getMessage());
+            }
+        }
+        return out;
+    }
+
+    /** A virtual host's or route's typed_per_filter_config, by filter name. */
+    private Map<String, FilterOverride> overrides(Map<String, Any> perFilter, String where) throws InvalidResourceException {
+        if (perFilter.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, FilterOverride> out = new LinkedHashMap<>();
+        for (Map.Entry<String, Any> e : new TreeMap<>(perFilter).entrySet()) {
+            String at = where + ".typed_per_filter_config[" + e.getKey() + "]";
+            Any cfg = e.getValue();
+            boolean optional = false;
+            boolean disabled = false;
+            if (cfg.getTypeUrl().equals(FILTER_CONFIG_TYPE)) {
+                io.envoyproxy.envoy.config.route.v3.FilterConfig fc =
+                        unpack(cfg, io.envoyproxy.envoy.config.route.v3.FilterConfig.class, at);
+                optional = fc.getIsOptional();
+                disabled = fc.getDisabled();
+                if (!fc.hasConfig()) {
+                    out.put(e.getKey(), new FilterOverride(Optional.empty(), disabled));
+                    continue;
+                }
+                cfg = fc.getConfig();
+            }
+            if (filters.factory(cfg.getTypeUrl()).isEmpty() && optional) {
+                continue;
+            }
+            try {
+                out.put(e.getKey(), new FilterOverride(Optional.of(filters.parsePerRoute(cfg)), disabled));
+            } catch (FilterConfigException ex) {
+                throw new InvalidResourceException(at + ": " + ex.getMessage());
+            }
+        }
+        return out;
+    }
+
+    public RouteConfigSpec routeConfig(Any any) throws InvalidResourceException {
         RouteConfiguration rc = unpack(any, RouteConfiguration.class, "RouteConfiguration");
         List<VirtualHostSpec> hosts = new ArrayList<>();
         for (int i = 0; i < rc.getVirtualHostsCount(); i++) {
@@ -82,7 +165,7 @@ public final class ResourceParser {
         return new RouteConfigSpec(rc.getName(), hosts);
     }
 
-    private static VirtualHostSpec virtualHost(VirtualHost vh, String where) throws InvalidResourceException {
+    private VirtualHostSpec virtualHost(VirtualHost vh, String where) throws InvalidResourceException {
         if (vh.getDomainsCount() == 0) {
             throw new InvalidResourceException(where + ".domains: empty (expected: at least one domain)");
         }
@@ -97,10 +180,11 @@ public final class ResourceParser {
         for (int i = 0; i < vh.getRoutesCount(); i++) {
             routes.add(route(vh.getRoutes(i), where + ".routes[" + i + "]"));
         }
-        return new VirtualHostSpec(vh.getName(), vh.getDomainsList(), routes);
+        return new VirtualHostSpec(vh.getName(), vh.getDomainsList(), routes,
+                overrides(vh.getTypedPerFilterConfigMap(), where));
     }
 
-    private static RouteSpec route(Route r, String where) throws InvalidResourceException {
+    private RouteSpec route(Route r, String where) throws InvalidResourceException {
         var m = r.getMatch();
         boolean cs = !m.hasCaseSensitive() || m.getCaseSensitive().getValue();
         PathSpec path = switch (m.getPathSpecifierCase()) {
@@ -143,7 +227,10 @@ public final class ResourceParser {
             timeout = t.isZero() ? Optional.empty() : Optional.of(t);
         }
         Optional<String> rewrite = a.getPrefixRewrite().isEmpty() ? Optional.empty() : Optional.of(a.getPrefixRewrite());
-        return new RouteSpec(r.getName(), path, headers, clusters, timeout, rewrite);
+        Map<String, Any> perFilter = new LinkedHashMap<>(r.getTypedPerFilterConfigMap());
+        perFilter.keySet().removeIf(name -> name.startsWith("weft.edge."));
+        return new RouteSpec(r.getName(), path, headers, clusters, timeout, rewrite, overrides(perFilter, where),
+                EdgeFilterParser.parse(r.getTypedPerFilterConfigMap(), where + ".typed_per_filter_config"));
     }
 
     private static HeaderSpec header(HeaderMatcher h, String where) throws InvalidResourceException {
@@ -190,19 +277,34 @@ public final class ResourceParser {
         if (connect.isZero() || connect.isNegative()) {
             throw new InvalidResourceException(where + ": connect_timeout " + connect + " (expected: > 0)");
         }
+        ClusterSpec.Protocol protocol = protocol(c, where);
         return switch (c.getType()) {
             case EDS -> {
                 String eds = c.getEdsClusterConfig().getServiceName().isEmpty() ? c.getName() : c.getEdsClusterConfig().getServiceName();
-                yield new ClusterSpec(c.getName(), Optional.of(eds), List.of(), lb, connect, SecurityParser.upstream(c));
+                yield new ClusterSpec(c.getName(), Optional.of(eds), List.of(), lb, connect, protocol, SecurityParser.upstream(c));
             }
             case STATIC -> new ClusterSpec(c.getName(), Optional.empty(),
-                    endpoints(c.getLoadAssignment(), where + ": load_assignment").endpoints(), lb, connect);
+                    endpoints(c.getLoadAssignment(), where + ": load_assignment").endpoints(), lb, connect, protocol);
             default -> throw new InvalidResourceException(where + ": type " + c.getType() + " (expected: EDS or STATIC)");
         };
     }
 
-    public static io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret secret(Any any) throws InvalidResourceException {
-        return unpack(any, io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret.class, "Secret");
+    private static final String HTTP_PROTOCOL_OPTIONS = "envoy.extensions.upstreams.http.v3.HttpProtocolOptions";
+
+    /** The upstream protocol from {@code typed_extension_protocol_options} (or the legacy http2 field). */
+    private static ClusterSpec.Protocol protocol(Cluster c, String where) throws InvalidResourceException {
+        Any opts = c.getTypedExtensionProtocolOptionsMap().get(HTTP_PROTOCOL_OPTIONS);
+        if (opts == null) {
+            return c.hasHttp2ProtocolOptions() ? ClusterSpec.Protocol.HTTP2 : ClusterSpec.Protocol.HTTP1;
+        }
+        HttpProtocolOptions o = unpack(opts, HttpProtocolOptions.class, where + ": typed_extension_protocol_options[" + HTTP_PROTOCOL_OPTIONS + "]");
+        return switch (o.getUpstreamProtocolOptionsCase()) {
+            case EXPLICIT_HTTP_CONFIG -> o.getExplicitHttpConfig().hasHttp2ProtocolOptions()
+                    ? ClusterSpec.Protocol.HTTP2 : ClusterSpec.Protocol.HTTP1;
+            case USE_DOWNSTREAM_PROTOCOL_CONFIG -> ClusterSpec.Protocol.DOWNSTREAM;
+            case AUTO_CONFIG -> ClusterSpec.Protocol.DOWNSTREAM;
+            case UPSTREAMPROTOCOLOPTIONS_NOT_SET -> ClusterSpec.Protocol.HTTP1;
+        };
     }
 
     public static EndpointsSpec endpoints(Any any) throws InvalidResourceException {

@@ -4,8 +4,6 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.listener.v3.FilterChain;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
-import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
-import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.SubjectAltNameMatcher;
@@ -13,27 +11,17 @@ import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContex
 import io.weft.proto.MeshNames;
 import io.weft.proto.identity.Pem;
 import io.weft.proto.identity.SpiffeId;
-import io.weft.proto.v1.AuthzAction;
-import io.weft.proto.v1.AuthzHeader;
-import io.weft.proto.v1.AuthzPolicy;
-import io.weft.proto.v1.AuthzPrincipal;
-import io.weft.proto.v1.Authorization;
-import io.weft.sidecar.filter.authz.AuthzConfig;
 import io.weft.sidecar.model.UpstreamTlsSpec;
 import io.weft.sidecar.tls.MtlsMode;
 import java.security.cert.X509Certificate;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * The security parts of xDS resources, as domain records: an inbound listener's mTLS mode (from its
- * {@code tls} / {@code raw_buffer} filter chains), its authorization filter, a cluster's
+ * {@code tls} / {@code raw_buffer} filter chains), a cluster's
  * {@code UpstreamTlsContext} and the trust-bundle secret. Refuses what it cannot honour, naming the
  * field. Stateless.
  */
@@ -63,57 +51,6 @@ public final class SecurityParser {
             return raw ? Optional.of(MtlsMode.DISABLE) : Optional.empty();
         }
         return Optional.of(raw ? MtlsMode.PERMISSIVE : MtlsMode.STRICT);
-    }
-
-    /** The authorization filter of an HCM, if it has one. */
-    static Optional<AuthzConfig> authz(HttpConnectionManager hcm, String where) throws InvalidResourceException {
-        for (HttpFilter f : hcm.getHttpFiltersList()) {
-            if (f.getName().equals(MeshNames.AUTHZ_FILTER)) {
-                return Optional.of(authz(unpack(f.getTypedConfig(), Authorization.class, where + ": http_filters " + f.getName()),
-                        where + ": http_filters " + f.getName()));
-            }
-        }
-        return Optional.empty();
-    }
-
-    static AuthzConfig authz(Authorization a, String where) throws InvalidResourceException {
-        List<AuthzConfig.Policy> policies = new ArrayList<>();
-        for (int i = 0; i < a.getPoliciesCount(); i++) {
-            AuthzPolicy p = a.getPolicies(i);
-            String at = where + ".policies[" + i + "]";
-            if (p.getName().isEmpty()) {
-                throw new InvalidResourceException(at + ".name: empty (expected: the policy's name)");
-            }
-            List<AuthzConfig.Principal> from = new ArrayList<>();
-            for (AuthzPrincipal pr : p.getFromList()) {
-                from.add(switch (pr.getMatchCase()) {
-                    case EXACT -> new AuthzConfig.Principal(AuthzConfig.Principal.Kind.EXACT, pr.getExact());
-                    case PREFIX -> new AuthzConfig.Principal(AuthzConfig.Principal.Kind.PREFIX, pr.getPrefix());
-                    case NAMESPACE -> new AuthzConfig.Principal(AuthzConfig.Principal.Kind.NAMESPACE, pr.getNamespace());
-                    case UNAUTHENTICATED -> new AuthzConfig.Principal(AuthzConfig.Principal.Kind.UNAUTHENTICATED, "");
-                    case MATCH_NOT_SET -> throw new InvalidResourceException(at + ".from: empty matcher (expected: exact, prefix, namespace or unauthenticated)");
-                });
-            }
-            List<AuthzConfig.HeaderRule> headers = new ArrayList<>();
-            for (AuthzHeader h : p.getHeadersList()) {
-                String name = h.getName().toLowerCase(Locale.ROOT);
-                headers.add(switch (h.getMatchCase()) {
-                    case EXACT -> new AuthzConfig.HeaderRule(name, Optional.of(h.getExact()), Optional.empty());
-                    case REGEX -> {
-                        try {
-                            yield new AuthzConfig.HeaderRule(name, Optional.empty(), Optional.of(Pattern.compile(h.getRegex())));
-                        } catch (PatternSyntaxException e) {
-                            throw new InvalidResourceException(at + ".headers." + name + ".regex: \"" + h.getRegex()
-                                    + "\" (expected: a valid regex: " + e.getDescription() + ")");
-                        }
-                    }
-                    case PRESENT, MATCH_NOT_SET -> new AuthzConfig.HeaderRule(name, Optional.empty(), Optional.empty());
-                });
-            }
-            policies.add(new AuthzConfig.Policy(p.getName(), action(p.getAction()), p.getDryRun(), from,
-                    new HashSet<>(p.getPathsList()), p.getPathPrefixesList(), new HashSet<>(p.getMethodsList()), headers));
-        }
-        return new AuthzConfig(a.getService(), action(a.getDefaultAction()), policies);
     }
 
     /** mTLS to a cluster, when it has a TLS transport socket. */
@@ -147,10 +84,6 @@ public final class SecurityParser {
         } catch (IllegalArgumentException e) {
             throw new InvalidResourceException("Secret " + s.getName() + ": validation_context.trusted_ca: " + e.getMessage());
         }
-    }
-
-    private static AuthzConfig.Action action(AuthzAction a) {
-        return a == AuthzAction.DENY ? AuthzConfig.Action.DENY : AuthzConfig.Action.ALLOW;
     }
 
     private static <T extends com.google.protobuf.Message> T unpack(com.google.protobuf.Any any, Class<T> type, String where)

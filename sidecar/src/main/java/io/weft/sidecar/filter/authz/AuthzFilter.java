@@ -1,11 +1,18 @@
 package io.weft.sidecar.filter.authz;
 
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
 import io.weft.proto.identity.SpiffeId;
+import io.weft.sidecar.filter.Exchange;
+import io.weft.sidecar.filter.FilterChain;
+import io.weft.sidecar.filter.HttpFilter;
+import io.weft.sidecar.filter.ResponseFlag;
+import io.weft.sidecar.tls.MeshTls;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -13,23 +20,33 @@ import java.util.function.Function;
  * Authorizes a request at the inbound sidecar. The caller is the SPIFFE id of its verified
  * certificate, or none for a plaintext caller; no header can change who the caller is. DENY policies
  * are tried first (deny overrides allow), then ALLOW policies, then the namespace default.
- * Dry-run policies are evaluated and logged but never decide. Every denial and every dry-run
- * verdict is written to the {@code weft.access.authz} log naming the policy. Stateless; thread-safe.
+ * Dry-run policies are evaluated and logged but never decide. A denial answers 403 with the
+ * {@code RBAC} flag; every denial and dry-run verdict is written to the {@code weft.access.authz} log
+ * naming the policy. Requests that pass carry {@code x-forwarded-client-cert: URI=<caller>} to the app,
+ * replacing whatever the caller sent. Stateless; thread-safe.
  */
-public final class AuthzFilter {
+final class AuthzFilter implements HttpFilter {
     private static final Logger LOG = System.getLogger("weft.access.authz");
+    static final HeaderName XFCC = HeaderNames.create("x-forwarded-client-cert");
     private final AuthzConfig config;
 
-    private AuthzFilter(AuthzConfig config) {
+    AuthzFilter(AuthzConfig config) {
         this.config = config;
     }
 
-    public static AuthzFilter create(AuthzConfig config) {
-        return new AuthzFilter(Objects.requireNonNull(config, "config"));
-    }
-
-    public AuthzConfig config() {
-        return config;
+    @Override
+    public void filter(Exchange ex, FilterChain chain) {
+        Optional<SpiffeId> peer = MeshTls.peer(ex.peerCertificates());
+        AuthzDecision d = decide(peer, ex.method(), ex.path(), name -> ex.header(HeaderNames.create(name)));
+        ex.note("authz", (d.allowed() ? "allow " : "deny ") + d.policy());
+        if (!d.allowed()) {
+            ex.respond(Status.FORBIDDEN_403, ResponseFlag.RBAC, "access denied by policy " + d.policy() + " for "
+                    + peer.map(SpiffeId::uri).orElse("a caller without a certificate"));
+            return;
+        }
+        ex.upstreamHeaders().remove(XFCC);
+        peer.ifPresent(p -> ex.upstreamHeaders().set(XFCC, "URI=" + p.uri()));
+        chain.proceed();
     }
 
     /**
@@ -38,7 +55,7 @@ public final class AuthzFilter {
      * @param peer    the verified caller, empty for plaintext
      * @param headers header values by lower-case name
      */
-    public AuthzDecision decide(Optional<SpiffeId> peer, String method, String path, Function<String, Optional<String>> headers) {
+    AuthzDecision decide(Optional<SpiffeId> peer, String method, String path, Function<String, Optional<String>> headers) {
         List<String> dry = new ArrayList<>();
         AuthzDecision d = evaluate(peer, method, path, headers, dry);
         String caller = peer.map(SpiffeId::uri).orElse("(plaintext, no identity)");

@@ -20,11 +20,12 @@ class AuthzFilterTest {
 
     static Policy policy(String name, Action action, boolean dry, List<Principal> from, List<String> prefixes, Set<String> methods,
                          List<HeaderRule> headers) {
-        return new Policy(name, action, dry, from, Set.of(), prefixes, methods, headers);
+        return new Policy(name, action, dry, from, prefixes.isEmpty() && methods.isEmpty() && headers.isEmpty() ? List.of()
+                : List.of(new AuthzConfig.Operation(Set.of(), prefixes, methods, headers)));
     }
 
     static String decide(AuthzConfig c, Optional<SpiffeId> peer, String method, String path, Map<String, String> headers) {
-        AuthzDecision d = AuthzFilter.create(c).decide(peer, method, path, n -> Optional.ofNullable(headers.get(n)));
+        AuthzDecision d = new AuthzFilter(c).decide(peer, method, path, n -> Optional.ofNullable(headers.get(n)));
         return (d.allowed() ? "allow:" : "deny:") + d.policy() + (d.dryRun().isEmpty() ? "" : " " + d.dryRun());
     }
 
@@ -47,7 +48,7 @@ class AuthzFilterTest {
                 policy("exact", Action.ALLOW, false, List.of(new Principal(Principal.Kind.EXACT, "spiffe://weft.local/ns/jobs/sa/batch")),
                         List.of("/batch"), Set.of(), List.of()),
                 policy("prefix", Action.ALLOW, false, List.of(new Principal(Principal.Kind.PREFIX, "spiffe://weft.local/ns/shop/")),
-                        List.of(), Set.of(), List.of(new HeaderRule("x-tenant", Optional.empty(), Optional.of(Pattern.compile("acme|globex"))))),
+                        List.of(), Set.of(), List.of(new HeaderRule("x-tenant", Optional.empty(), Optional.empty(), Optional.of(Pattern.compile("acme|globex"))))),
                 policy("health", Action.ALLOW, false, List.of(new Principal(Principal.Kind.UNAUTHENTICATED, "")),
                         List.of("/health"), Set.of(), List.of())));
         assertEquals("allow:exact", decide(c, BATCH, "GET", "/batch/run", Map.of()));
