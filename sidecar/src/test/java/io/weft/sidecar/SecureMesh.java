@@ -53,6 +53,14 @@ final class SecureMesh implements AutoCloseable {
             closeables.add(s);
             sidecars.put(svc, s);
         }
+        if (yaml.contains("edge:")) {
+            Sidecar edge = Sidecar.start(new Bootstrap(Bootstrap.Mode.EDGE, "edge-1", "edge", "default",
+                            "127.0.0.1:" + controlPlane.xdsPort(), "127.0.0.1", 0, 0, 0, 0, 0, Map.of()),
+                    new SecurityBootstrap("127.0.0.1:" + sec.endpoint().port(), "weft.local", sec.ca().trustBundle(),
+                            sec.tokens().mint("default", "edge", Duration.ofMinutes(5)), Duration.ZERO, Duration.ofMillis(200)));
+            closeables.add(edge);
+            sidecars.put("edge", edge);
+        }
         for (Sidecar s : sidecars.values()) {
             if (!s.awaitReady(Duration.ofSeconds(20))) {
                 throw new IllegalStateException(s.bootstrap().nodeId() + " got no config within 20s");

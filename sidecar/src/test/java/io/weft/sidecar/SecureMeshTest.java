@@ -75,6 +75,18 @@ class SecureMeshTest {
     }
 
     @Test
+    void theEdgeReachesAStrictServiceOverMtlsWithItsOwnIdentity() throws Exception {
+        String yaml = YAML.replace("from: [{spiffeId: \"spiffe://weft.local/ns/default/sa/orders\"}]}",
+                "from: [{spiffeId: \"spiffe://weft.local/ns/default/sa/orders\"}, {spiffeId: \"spiffe://weft.local/ns/default/sa/edge\"}]}")
+                + "edge:\n  virtualHosts:\n    - {name: public, domains: [\"*\"], routes: [{match: {prefix: /users/}, to: users}]}\n";
+        try (SecureMesh mesh = new SecureMesh(tmp, yaml, "users")) {
+            String r = SecureMesh.raw(mesh.sidecar("edge").edgePort(), "GET /users/3 HTTP/1.1\r\nHost: shop.example\r\n"
+                    + "x-forwarded-client-cert: URI=spiffe://weft.local/ns/default/sa/orders\r\nConnection: close\r\n\r\n");
+            assertEquals("200 - app=users method=GET path=/users/3 xfcc=URI=spiffe://weft.local/ns/default/sa/edge", r);
+        }
+    }
+
+    @Test
     void deniedCallersGet403WithTheRbacFlagAndALogLineNamingThePolicy() throws Exception {
         try (SecureMesh mesh = new SecureMesh(tmp, YAML, "users", "orders", "payments")) {
             String r = mesh.call("payments", "GET", "users", "/users/7");
