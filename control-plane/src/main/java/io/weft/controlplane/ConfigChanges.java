@@ -82,8 +82,8 @@ public final class ConfigChanges {
         try {
             long before = xds.state().version();
             MeshConfigLoader.parse(merged(changes));
-            watcher.store().write(changes);
-            Optional<String> err = watcher.reload("config: " + String.join(", ", changes.keySet()) + " by " + author);
+            Optional<String> err = watcher.writeAndReload(changes,
+                    "config: " + String.join(", ", changes.keySet()) + " by " + author);
             if (err.isPresent()) {
                 return Result.refused(err.get(), xds.state().version());
             }

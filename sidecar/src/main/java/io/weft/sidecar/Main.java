@@ -26,6 +26,7 @@ public final class Main {
                     usage: weft-sidecar sidecar --service NAME --app-port N [--node ID] [--namespace NS]
                                         [--control-plane HOST:PORT] [--address IP] [--inbound-port N]
                                         [--outbound-port N] [--admin-port N] [--labels k=v,...] [--config FILE]
+                                        [--drain-time 15s] [--outbound-grace 10s]
                                         [--ca-address HOST:PORT --trust-bundle FILE --join-token T|--join-token-file F
                                          [--trust-domain weft.local] [--cert-ttl 24h]]
                            weft-sidecar edge --service NAME [--edge-port N] [--control-plane HOST:PORT] ...
@@ -63,7 +64,7 @@ public final class Main {
             System.exit(1);
             return;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(s::close, "weft-shutdown"));
+        Runtime.getRuntime().addShutdownHook(new Thread(s::shutdown, "weft-shutdown")); // SIGTERM: drain, then stop
         String ports = mode == Bootstrap.Mode.SIDECAR
                 ? "inbound=" + s.inboundPort() + " outbound=127.0.0.1:" + s.outboundPort()
                 : "edge=" + s.edgePort();

@@ -80,8 +80,10 @@ class SecureMeshTest {
                 "from: [{spiffeId: \"spiffe://weft.local/ns/default/sa/orders\"}, {spiffeId: \"spiffe://weft.local/ns/default/sa/edge\"}]}")
                 + "edge:\n  virtualHosts:\n    - {name: public, domains: [\"*\"], routes: [{match: {prefix: /users/}, to: users}]}\n";
         try (SecureMesh mesh = new SecureMesh(tmp, yaml, "users")) {
-            String r = SecureMesh.raw(mesh.sidecar("edge").edgePort(), "GET /users/3 HTTP/1.1\r\nHost: shop.example\r\n"
-                    + "x-forwarded-client-cert: URI=spiffe://weft.local/ns/default/sa/orders\r\nConnection: close\r\n\r\n");
+            // the edge may be ready before the users endpoint reaches it
+            String r = SecureMesh.await(() -> SecureMesh.raw(mesh.sidecar("edge").edgePort(), "GET /users/3 HTTP/1.1\r\n"
+                    + "Host: shop.example\r\nx-forwarded-client-cert: URI=spiffe://weft.local/ns/default/sa/orders\r\n"
+                    + "Connection: close\r\n\r\n"), t -> !t.startsWith("503 UH"));
             assertEquals("200 - app=users method=GET path=/users/3 xfcc=URI=spiffe://weft.local/ns/default/sa/edge", r);
         }
     }

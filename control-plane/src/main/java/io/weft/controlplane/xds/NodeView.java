@@ -12,6 +12,7 @@ import io.envoyproxy.envoy.config.route.v3.WeightedCluster;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
 import io.weft.controlplane.model.MeshState;
 import io.weft.controlplane.model.ProxyNode;
+import io.weft.controlplane.model.TelemetryConfig;
 import io.weft.controlplane.translate.ClusterTranslator;
 import io.weft.controlplane.translate.EndpointTranslator;
 import io.weft.controlplane.translate.ListenerTranslator;
@@ -39,8 +40,9 @@ final class NodeView {
         this.byType = byType;
     }
 
-    /** What every proxy of one mode and service shares at one mesh state. */
-    record Shared(List<XdsResource> routes, List<XdsResource> clusters, List<XdsResource> endpoints, MeshState state) {
+    /** What every proxy of one mode and service shares at one mesh state (telemetry: for its listeners). */
+    record Shared(List<XdsResource> routes, List<XdsResource> clusters, List<XdsResource> endpoints,
+                  TelemetryConfig telemetry, MeshState state) {
         /** @throws IllegalStateException naming the dangling references, if the translation is inconsistent */
         static Shared build(ProxyNode node, MeshState state) {
             List<RouteConfiguration> rs = RouteTranslator.shared(node, state.config());
@@ -62,7 +64,8 @@ final class NodeView {
             }
             refuse(node, missing);
             return new Shared(rs.stream().map(r -> XdsResource.of(r.getName(), r)).toList(),
-                    cs.stream().map(c -> XdsResource.of(c.getName(), c)).toList(), List.copyOf(endpoints), state);
+                    cs.stream().map(c -> XdsResource.of(c.getName(), c)).toList(), List.copyOf(endpoints),
+                    state.config().telemetry(), state);
         }
     }
 
@@ -72,7 +75,7 @@ final class NodeView {
     }
 
     static NodeView build(ProxyNode node, Shared shared) {
-        List<Listener> ls = ListenerTranslator.forNode(node).stream()
+        List<Listener> ls = ListenerTranslator.forNode(node, shared.telemetry()).stream()
                 .map(l -> SecurityTranslator.listener(l, node, shared.state())).toList();
         List<RouteConfiguration> localRoutes = RouteTranslator.local(node);
         List<Cluster> localClusters = ClusterTranslator.local(node);

@@ -19,6 +19,8 @@ import io.weft.sidecar.model.RouteConfigSpec;
 import io.weft.sidecar.route.RequestView;
 import io.weft.sidecar.route.Route;
 import io.weft.sidecar.route.RouteTable;
+import io.weft.sidecar.telemetry.ListenerTelemetry;
+import io.weft.sidecar.telemetry.RequestTelemetry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -42,10 +44,12 @@ public final class EdgeHandler implements Handler {
     /** Request bodies larger than this are refused unless a route's guard sets its own limit. */
     public static final long DEFAULT_MAX_BODY = 10L << 20;
     private static final HeaderName REQUEST_ID = HeaderNames.create("x-request-id");
+    private static final HeaderName FLAGS = HeaderNames.create(ResponseFlag.HEADER);
 
     private final SnapshotHolder snapshots;
     private final WebClient client;
     private final EdgeRuntime runtime;
+    private final ListenerTelemetry telemetry;
     private volatile Compiled compiled;
 
     /** What is built once per snapshot: each route's chain (on first use) and the headers to strip. */
@@ -54,16 +58,18 @@ public final class EdgeHandler implements Handler {
 
     private final Optional<io.weft.sidecar.tls.MeshTls> mesh;
 
-    public EdgeHandler(SnapshotHolder snapshots, WebClient client, EdgeRuntime runtime) {
-        this(snapshots, client, runtime, Optional.empty());
+    public EdgeHandler(SnapshotHolder snapshots, WebClient client, EdgeRuntime runtime, ListenerTelemetry telemetry) {
+        this(snapshots, client, runtime, telemetry, Optional.empty());
     }
 
     /** @param mesh the edge's mesh TLS, when it joined with a CA (clusters may then require mTLS) */
-    public EdgeHandler(SnapshotHolder snapshots, WebClient client, EdgeRuntime runtime, Optional<io.weft.sidecar.tls.MeshTls> mesh) {
+    public EdgeHandler(SnapshotHolder snapshots, WebClient client, EdgeRuntime runtime, ListenerTelemetry telemetry,
+                       Optional<io.weft.sidecar.tls.MeshTls> mesh) {
         this.mesh = mesh;
         this.snapshots = Objects.requireNonNull(snapshots, "snapshots");
         this.client = Objects.requireNonNull(client, "client");
         this.runtime = Objects.requireNonNull(runtime, "runtime");
+        this.telemetry = Objects.requireNonNull(telemetry, "telemetry");
     }
 
     public EdgeRuntime runtime() {
@@ -72,17 +78,29 @@ public final class EdgeHandler implements Handler {
 
     @Override
     public void handle(ServerRequest req, ServerResponse res) {
-        EdgeResponse out;
+        Optional<ConfigSnapshot> snap = snapshots.current();
+        String requestId = req.headers().first(REQUEST_ID).orElseGet(() -> UUID.randomUUID().toString());
+        RequestTelemetry tx = telemetry.begin(req, snap, Optional.ofNullable(req.authority()).orElse("").toLowerCase(Locale.ROOT),
+                req.path().rawPath(), requestId);
+        EdgeResponse out = null;
         try {
-            out = exchange(req);
-        } catch (ProblemException e) {
-            out = e.toResponse();
+            try {
+                out = exchange(req, snap, tx);
+            } catch (ProblemException e) {
+                out = e.toResponse();
+            }
+            out.headers().set(ListenerTelemetry.TRACE_ID, tx.traceId());
+            write(out, res);
+        } finally {
+            if (out != null) {
+                tx.outcome(out.status(), out.headers().first(FLAGS).orElse(""), "", tx.cluster(), "");
+                tx.bytes(req.headers().contentLength().orElse(0), out.headers().contentLength().orElse(0));
+            }
+            tx.finish();
         }
-        write(out, res);
     }
 
-    private EdgeResponse exchange(ServerRequest req) {
-        Optional<ConfigSnapshot> snap = snapshots.current();
+    private EdgeResponse exchange(ServerRequest req, Optional<ConfigSnapshot> snap, RequestTelemetry tx) {
         if (snap.isEmpty()) {
             return UpstreamCall.local(503, ResponseFlag.NCF, "the edge has no configuration yet");
         }
@@ -98,12 +116,13 @@ public final class EdgeHandler implements Handler {
         if (route.isEmpty()) {
             return UpstreamCall.local(404, ResponseFlag.NR, "no route for " + authority + path);
         }
+        tx.routed(route.get().name());
         EdgeRequest er = EdgeRequest.create(method, authority, route.get().rewrite(path), req.query().rawValue(),
-                headers(req, c.trusted()), req.content().hasEntity() ? req.content().inputStream() : null,
+                headers(req, c.trusted(), tx.requestId()), req.content().hasEntity() ? req.content().inputStream() : null,
                 req.remotePeer().host(), req.isSecure(), route.get().name(), DEFAULT_MAX_BODY);
         EdgeFilter[] chain = c.chains().computeIfAbsent(route.get(),
                 r -> EdgeFilters.chain(r.name(), r.edgeFilters(), runtime));
-        return run(chain, 0, er, new UpstreamCall(client, snap.get(), route.get(), mesh));
+        return run(chain, 0, er, new UpstreamCall(client, snap.get(), route.get(), tx, mesh));
     }
 
     private static EdgeResponse run(EdgeFilter[] chain, int i, EdgeRequest req, EdgeFilter.Chain end) {
@@ -130,7 +149,7 @@ public final class EdgeHandler implements Handler {
         return fresh;
     }
 
-    private static WritableHeaders<?> headers(ServerRequest req, Set<HeaderName> trusted) {
+    private static WritableHeaders<?> headers(ServerRequest req, Set<HeaderName> trusted, String requestId) {
         var in = req.headers();
         WritableHeaders<?> h = WritableHeaders.create();
         String options = HopByHop.connectionOptions(in);
@@ -143,7 +162,7 @@ public final class EdgeHandler implements Handler {
         h.set(HeaderNames.X_FORWARDED_FOR, in.first(HeaderNames.X_FORWARDED_FOR).map(v -> v + ", " + peer).orElse(peer));
         h.set(HeaderNames.X_FORWARDED_PROTO, req.isSecure() ? "https" : "http");
         if (!in.contains(REQUEST_ID)) {
-            h.set(REQUEST_ID, UUID.randomUUID().toString());
+            h.set(REQUEST_ID, requestId);
         }
         return h;
     }
@@ -172,6 +191,11 @@ public final class EdgeHandler implements Handler {
         @Override
         public String header(String lowerCaseName) {
             return req.headers().first(HeaderNames.create(lowerCaseName)).orElse(null);
+        }
+
+        @Override
+        public String queryParam(String name) {
+            return req.query().first(name).orElse(null);
         }
     }
 }

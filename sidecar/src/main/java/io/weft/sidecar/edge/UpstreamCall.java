@@ -12,6 +12,7 @@ import io.weft.sidecar.upstream.HopByHop;
 import io.weft.sidecar.filter.ResponseFlag;
 import io.weft.sidecar.model.EndpointSpec;
 import io.weft.sidecar.route.Route;
+import io.weft.sidecar.telemetry.RequestTelemetry;
 import io.weft.sidecar.upstream.UpstreamCluster;
 import java.io.InputStream;
 import java.net.ConnectException;
@@ -28,31 +29,40 @@ final class UpstreamCall implements EdgeFilter.Chain {
     private final WebClient client;
     private final ConfigSnapshot snapshot;
     private final Route route;
+    private final RequestTelemetry telemetry;
 
     private final Optional<io.weft.sidecar.tls.MeshTls> mesh;
 
-    UpstreamCall(WebClient client, ConfigSnapshot snapshot, Route route, Optional<io.weft.sidecar.tls.MeshTls> mesh) {
+    UpstreamCall(WebClient client, ConfigSnapshot snapshot, Route route, RequestTelemetry telemetry,
+                 Optional<io.weft.sidecar.tls.MeshTls> mesh) {
         this.mesh = mesh;
         this.client = client;
         this.snapshot = snapshot;
         this.route = route;
+        this.telemetry = telemetry;
     }
 
     @Override
     public EdgeResponse proceed(EdgeRequest req) {
-        String clusterName = route.pickCluster();
+        Optional<String> picked = route.pickCluster();
+        if (picked.isEmpty()) {
+            return local(404, ResponseFlag.NR, "route " + route.name() + " does not forward");
+        }
+        String clusterName = picked.get();
         Optional<UpstreamCluster> cluster = snapshot.cluster(clusterName);
         if (cluster.isEmpty()) {
             return local(503, ResponseFlag.NC, "cluster " + clusterName + " not found");
         }
         Optional<EndpointSpec> ep = cluster.get().pick();
         if (ep.isEmpty()) {
+            telemetry.cluster(clusterName);
             return local(503, ResponseFlag.UH, "no healthy upstream in " + clusterName);
         }
         var tls = cluster.get().spec().tls();
         if (tls.isPresent() && mesh.isEmpty()) {
             return local(503, ResponseFlag.UF, "cluster " + clusterName + " requires mTLS but the edge has no workload certificate");
         }
+        RequestTelemetry.Attempt attempt = telemetry.attempt(clusterName, ep.get().address(), ep.get().port());
         String target = req.path() + (req.rawQuery().isEmpty() ? "" : "?" + req.rawQuery());
         HttpClientRequest out = client.method(Method.create(req.method()))
                 .uri(URI.create((tls.isPresent() ? "https://" : "http://") + ep.get().authority() + target))
@@ -65,6 +75,7 @@ final class UpstreamCall implements EdgeFilter.Chain {
             for (Header header : req.headers()) {
                 h.set(header);
             }
+            attempt.inject(h);
         });
         HttpClientResponse upstream;
         try {
@@ -80,8 +91,11 @@ final class UpstreamCall implements EdgeFilter.Chain {
                 upstream = out.request();
             }
         } catch (RuntimeException e) {
-            return failed(e);
+            EdgeResponse failure = failed(e);
+            attempt.fail(failure.headers().first(HeaderNames.create(ResponseFlag.HEADER)).orElse("UF"), String.valueOf(e.getMessage()));
+            return failure;
         }
+        attempt.end(upstream.status().code());
         WritableHeaders<?> headers = WritableHeaders.create();
         String options = HopByHop.connectionOptions(upstream.headers());
         for (Header h : upstream.headers()) {

@@ -213,6 +213,7 @@ public final class Exchange {
     /** Answers locally with a short plain-text body, marking the response with {@code flag}. */
     public void respond(Status status, ResponseFlag flag, String detail) {
         addFlag(flag);
+        note("detail", detail);
         response.header(HeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
         respond(status, (status.code() + " " + status.reasonPhrase() + ": " + detail + "\n").getBytes(StandardCharsets.UTF_8));
     }

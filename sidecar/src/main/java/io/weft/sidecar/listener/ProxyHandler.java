@@ -16,6 +16,8 @@ import io.weft.sidecar.filter.ResponseFlag;
 import io.weft.sidecar.route.RequestView;
 import io.weft.sidecar.route.Route;
 import io.weft.sidecar.route.RouteTable;
+import io.weft.sidecar.telemetry.ListenerTelemetry;
+import io.weft.sidecar.telemetry.RequestTelemetry;
 import io.weft.sidecar.upstream.Forwarder;
 import io.weft.sidecar.upstream.HopByHop;
 import java.util.Objects;
@@ -36,14 +38,24 @@ public final class ProxyHandler implements Handler {
 
     private final String listenerName;
     private final SnapshotHolder snapshots;
-    private final Forwarder forwarder;
     private final AccessLog accessLog;
+    private final ListenerStats stats;
+    private final Drain drain;
+    private final boolean inbound;
+    private final ListenerTelemetry telemetry;
 
-    public ProxyHandler(String listenerName, SnapshotHolder snapshots, Forwarder forwarder, AccessLog accessLog) {
+    /**
+     * @param inbound whether this listener takes traffic for the local app (drained first on shutdown)
+     */
+    public ProxyHandler(String listenerName, SnapshotHolder snapshots, AccessLog accessLog, ListenerStats stats, Drain drain,
+                        boolean inbound, ListenerTelemetry telemetry) {
         this.listenerName = Objects.requireNonNull(listenerName, "listenerName");
         this.snapshots = Objects.requireNonNull(snapshots, "snapshots");
-        this.forwarder = Objects.requireNonNull(forwarder, "forwarder");
         this.accessLog = Objects.requireNonNull(accessLog, "accessLog");
+        this.stats = Objects.requireNonNull(stats, "stats");
+        this.drain = Objects.requireNonNull(drain, "drain");
+        this.inbound = inbound;
+        this.telemetry = Objects.requireNonNull(telemetry, "telemetry");
     }
 
     @Override
@@ -55,21 +67,37 @@ public final class ProxyHandler implements Handler {
         Optional<RouteTable> table = snap.flatMap(s -> s.listener(listenerName));
         Optional<Route> route = table.flatMap(t -> t.match(target.authority(), new View(req, target.path())));
         String id = requestId(req);
+        RequestTelemetry tx = telemetry.begin(req, snap, target.authority(), target.path(), id);
+        route.ifPresent(r -> tx.routed(r.name()));
         Exchange ex = new Exchange(req, res, listenerName, route.map(Route::name).orElse(""), target.authority(),
                 target.path(), rawQuery, id, upstreamHeaders(req, target.authority(), id), start);
+        ex.attribute(Forwarder.TELEMETRY, tx);
+        String traceId = tx.traceId();
+        ex.onResponse((status, headers) -> headers.set(ListenerTelemetry.TRACE_ID, traceId)); // replaces the upstream's
+        drain.enter(inbound);
         try {
-            if (snap.isEmpty()) {
+            if (inbound && drain.draining()) {
+                res.header(HeaderNames.CONNECTION, "close"); // callers move their connections elsewhere
+            }
+            if (inbound && drain.inboundClosed()) {
+                ex.respond(Status.SERVICE_UNAVAILABLE_503, ResponseFlag.DR, "this proxy is shutting down");
+            } else if (snap.isEmpty()) {
                 ex.respond(Status.SERVICE_UNAVAILABLE_503, ResponseFlag.NCF, "proxy has no configuration yet");
             } else if (table.isEmpty()) {
                 ex.respond(Status.NOT_FOUND_404, ResponseFlag.NR, "listener " + listenerName + " is not configured");
             } else if (route.isEmpty()) {
                 ex.respond(Status.NOT_FOUND_404, ResponseFlag.NR, "no route for " + target.authority() + target.path());
             } else {
-                Route r = route.get();
-                ConfigSnapshot s = snap.get();
-                ex.run(r.filters(), e -> forwarder.forward(e, r, s));
+                ex.run(route.get().filters(), route.get().action());
             }
         } finally {
+            drain.exit(inbound);
+            stats.record(ex);
+            tx.outcome(ex.status(), ex.flags(), ex.notes().getOrDefault("detail", ""), ex.cluster(), ex.upstreamHost());
+            // Body sizes as framed by content-length; chunked bodies count as 0 (a counting stream would
+            // change the response's framing).
+            tx.bytes(ex.requestHeaders().contentLength().orElse(0), res.headers().contentLength().orElse(0));
+            tx.finish();
             accessLog.log(ex);
         }
     }
@@ -121,6 +149,11 @@ public final class ProxyHandler implements Handler {
         @Override
         public String header(String lowerCaseName) {
             return req.headers().first(HeaderNames.create(lowerCaseName)).orElse(null);
+        }
+
+        @Override
+        public String queryParam(String name) {
+            return req.query().first(name).orElse(null);
         }
     }
 }
