@@ -79,7 +79,7 @@ public final class Sidecar implements AutoCloseable {
 
     private Sidecar(Bootstrap bootstrap, FilterRegistry filters, Clock clock, Optional<SecurityBootstrap> securityBootstrap) {
         this.bootstrap = bootstrap;
-        this.security = securityBootstrap.map(sb -> SidecarSecurity.join(bootstrap, sb, snapshots));
+        this.security = securityBootstrap.map(sb -> SidecarSecurity.prepare(bootstrap, sb, snapshots));
         Optional<MeshTls> tls = security.map(SidecarSecurity::tls);
         this.telemetry = ProxyTelemetry.create(bootstrap.nodeId(), bootstrap.service(), bootstrap.namespace(),
                 bootstrap.mode().name().toLowerCase(Locale.ROOT), clock);
@@ -129,13 +129,22 @@ public final class Sidecar implements AutoCloseable {
                     .routing(r -> r.any(edge)));
         }
         this.server = b.build().start();
+        if (security.isPresent()) {
+            try {
+                security.get().join(); // ports are bound; now the certificate, then mTLS ADS
+            } catch (RuntimeException e) {
+                server.stop();
+                security.get().close();
+                throw e;
+            }
+        }
         this.channel = security.map(SidecarSecurity::channel).orElseGet(() -> NettyChannelBuilder.forTarget(bootstrap.controlPlane())
                 .usePlaintext()
                 .keepAliveTime(30, TimeUnit.SECONDS)
                 .build());
         FilterContext filterContext = new FilterContext(clock, shared, bootstrap.nodeId(), bootstrap.service(), "", "");
         this.ads = new AdsClient(channel, node(), new SnapshotCompiler(filters, filterContext, upstreams, forwarder, snapshots),
-                telemetry.xds(), security.map(sec -> sec.identity()::trustBundle));
+                telemetry.xds(), security.map(sec -> sec::trustBundle));
         adsRef[0] = ads;
         ads.start();
     }

@@ -35,6 +35,7 @@ public final class MeshTls {
     private final Map<Set<SpiffeId>, UpstreamTls> upstream = new ConcurrentHashMap<>();
     private final Map<Set<SpiffeId>, Tls> helidon = new ConcurrentHashMap<>();
 
+    /** @param material the workload's key and certificate; may supply null until the first one arrives */
     public MeshTls(String trustDomain, Supplier<KeyMaterial> material, Clock clock) {
         this.trustDomain = Objects.requireNonNull(trustDomain, "trustDomain");
         this.material = Objects.requireNonNull(material, "material");
@@ -45,9 +46,10 @@ public final class MeshTls {
         return trustDomain;
     }
 
-    /** The trust bundle in force now. */
+    /** The trust bundle in force now; empty before the workload has its first certificate. */
     public List<X509Certificate> trustBundle() {
-        return material.get().trustBundle();
+        KeyMaterial m = material.get();
+        return m == null ? List.of() : m.trustBundle();
     }
 
     /**
