@@ -17,7 +17,7 @@ import java.util.Optional;
  */
 public final class Main {
     static final String USAGE = "usage: control-plane --mesh DIR [--host 127.0.0.1] [--xds-port 15010] [--admin-port 15000]\n"
-            + "                     [--registration-grace 10s] [--warm-up 10s]\n"
+            + "                     [--registration-grace 10s] [--warm-up 15s]\n"
             + "                     [--consul http://127.0.0.1:8500 [--consul-kv weft/mesh] [--consul-wait 30s]]\n"
             + "                     [--admin-token-file FILE]\n"
             + "  --consul     take endpoints from the Consul catalog (passing instances of each mesh service)\n"
@@ -73,7 +73,7 @@ public final class Main {
         int xdsPort = 15010;
         int adminPort = 15000;
         Duration grace = Duration.ofSeconds(10);
-        Duration warmUp = Duration.ofSeconds(10);
+        Duration warmUp = Duration.ofSeconds(15); // longer than a sidecar's longest reconnect backoff (10s)
         Optional<URI> consul = Optional.empty();
         Optional<String> kv = Optional.empty();
         Duration consulWait = Duration.ofSeconds(30);
