@@ -6,7 +6,9 @@ import io.envoyproxy.envoy.config.core.v3.Node;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.helidon.http.encoding.ContentEncodingContext;
+import io.helidon.webserver.ListenerConfig;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http1.Http1Config;
 import io.helidon.webserver.WebServerConfig;
 import io.weft.proto.MeshNames;
 import io.weft.sidecar.bootstrap.Bootstrap;
@@ -27,6 +29,8 @@ import io.weft.sidecar.listener.AdminService;
 import io.weft.sidecar.listener.Drain;
 import io.weft.sidecar.listener.ListenerStats;
 import io.weft.sidecar.listener.ProxyHandler;
+import io.weft.sidecar.listener.RefusedRequests;
+import io.weft.sidecar.listener.SlowClientGuard;
 import io.weft.sidecar.telemetry.ProxyTelemetry;
 import io.weft.sidecar.upstream.Forwarder;
 import io.weft.sidecar.upstream.Ticker;
@@ -71,6 +75,7 @@ public final class Sidecar implements AutoCloseable {
     private final ManagedChannel channel;
     private final AdsClient ads;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final SlowClientGuard slowClients;
     private final EdgeRuntime edgeRuntime;
     private final io.helidon.webclient.api.WebClient edgeClient;
     private final ProxyTelemetry telemetry;
@@ -90,6 +95,7 @@ public final class Sidecar implements AutoCloseable {
                 .connectTimeout(Duration.ofSeconds(2))
                 .shareConnectionCache(false)
                 .build();
+        this.slowClients = new SlowClientGuard(bootstrap.limits().headerTimeout());
         this.upstreams = new UpstreamRegistry(Ticker.system(), bootstrap.labels().getOrDefault("zone", ""), http1,
                 telemetry.upstream());
         Forwarder forwarder = new Forwarder(http1, http2, grpc, tls);
@@ -114,17 +120,19 @@ public final class Sidecar implements AutoCloseable {
                 });
         if (bootstrap.mode() == Bootstrap.Mode.SIDECAR) {
             b.putSocket(INBOUND, s -> {
-                s.host("0.0.0.0").port(bootstrap.inboundPort()).contentEncoding(identity)
+                limits(s.host("0.0.0.0").port(bootstrap.inboundPort()).contentEncoding(identity))
+                        .directHandlers(RefusedRequests.handlers())
                         .routing(r -> r.any(handler(MeshNames.INBOUND_LISTENER, log, stats, true)));
                 security.ifPresent(sec -> sec.tls().configureInbound(s, sec::inboundMode, sec.reporter()));
             });
-            b.putSocket(OUTBOUND, s -> s.host("127.0.0.1").port(bootstrap.outboundPort()).contentEncoding(identity)
+            b.putSocket(OUTBOUND, s -> limits(s.host("127.0.0.1").port(bootstrap.outboundPort()).contentEncoding(identity))
+                    .directHandlers(RefusedRequests.handlers())
                     .routing(r -> r.any(handler(MeshNames.OUTBOUND_LISTENER, log, stats, false))));
         } else {
             // The edge runs its own handler: path normalization, then the route's edge filter chain
             // (guard, authn, rate limit, cache, transform), then the upstream call.
             EdgeHandler edge = new EdgeHandler(snapshots, edgeClient, edgeRuntime, telemetry.listener(MeshNames.EDGE_LISTENER), tls);
-            b.putSocket(EDGE, s -> s.host("0.0.0.0").port(bootstrap.edgePort()).contentEncoding(identity)
+            b.putSocket(EDGE, s -> limits(s.host("0.0.0.0").port(bootstrap.edgePort()).contentEncoding(identity))
                     .directHandlers(ProblemDirectHandler.all())
                     .routing(r -> r.any(edge)));
         }
@@ -147,6 +155,17 @@ public final class Sidecar implements AutoCloseable {
                 telemetry.xds(), security.map(sec -> sec::trustBundle));
         adsRef[0] = ads;
         ads.start();
+    }
+
+    /** The bootstrap's client limits on a listener: body size (413), header timeout (slow clients), idle timeout. */
+    private ListenerConfig.Builder limits(ListenerConfig.Builder s) {
+        Bootstrap.Limits l = bootstrap.limits();
+        Duration idle = l.idleTimeout();
+        return s.maxPayloadSize(l.maxRequestBody())
+                .errorHandling(e -> e.includeEntity(true)) // lets RefusedRequests see why (safe messages only)
+                .addProtocol(Http1Config.builder().addReceiveListener(slowClients).build())
+                .idleConnectionTimeout(idle)
+                .idleConnectionPeriod(idle.compareTo(Duration.ofSeconds(10)) < 0 ? idle : Duration.ofSeconds(10));
     }
 
     private ProxyHandler handler(String listener, AccessLog log, Map<String, ListenerStats> stats, boolean inbound) {
@@ -307,6 +326,7 @@ public final class Sidecar implements AutoCloseable {
         security.ifPresent(SidecarSecurity::close);
         channel.shutdownNow();
         server.stop();
+        slowClients.close();
         upstreams.close();
         http1.close();
         http2.close();

@@ -24,6 +24,8 @@ public enum ResponseFlag {
     UC,
     /** The downstream client reset or closed the connection. */
     DC,
+    /** The downstream sent something that is not valid HTTP (bad framing, invalid fields, oversized head). */
+    DPE,
     /** Delay injected by the fault filter. */
     DI,
     /** Fault (abort) injected by the fault filter. */

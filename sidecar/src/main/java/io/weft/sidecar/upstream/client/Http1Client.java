@@ -67,6 +67,9 @@ public final class Http1Client implements AutoCloseable {
             c.deadline(deadlineNanos);
             try {
                 return exchange(pool, c, req);
+            } catch (DownstreamException e) {
+                pool.discard(c);
+                throw e;
             } catch (IOException | Http1Connection.WriteFailure e) {
                 IOException io = e instanceof Http1Connection.WriteFailure w ? w.io() : (IOException) e;
                 boolean stale = reused && c.nothingRead() && req.body().replayable()

@@ -168,7 +168,7 @@ final class Http1Connection implements AutoCloseable {
         byte[] buf = rbuf; // the read buffer is idle until the response: reuse it for the copy
         long total = 0;
         int n;
-        while ((n = body.read(buf, 0, buf.length)) > 0) {
+        while ((n = readCaller(body, buf)) > 0) {
             total += n;
             if (length >= 0 && total > length) {
                 reusable = false;
@@ -190,6 +190,16 @@ final class Http1Connection implements AutoCloseable {
             throw new IOException("request body ended after " + total + " of " + length + " bytes");
         }
         return total;
+    }
+
+    /** One read of the caller's body; its failures are the caller's, not this connection's. */
+    private int readCaller(InputStream body, byte[] buf) {
+        try {
+            return body.read(buf, 0, buf.length);
+        } catch (IOException | RuntimeException e) {
+            reusable = false;
+            throw new DownstreamException("reading the request body from the client: " + e.getMessage(), e);
+        }
     }
 
     void flush() throws IOException {
