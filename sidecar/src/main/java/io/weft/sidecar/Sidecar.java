@@ -12,6 +12,9 @@ import io.helidon.webserver.http1.Http1Config;
 import io.helidon.webserver.WebServerConfig;
 import io.weft.proto.MeshNames;
 import io.weft.sidecar.bootstrap.Bootstrap;
+import io.weft.sidecar.bootstrap.SecurityBootstrap;
+import io.weft.sidecar.tls.MeshTls;
+import io.weft.sidecar.tls.WorkloadIdentity;
 import io.weft.sidecar.config.SnapshotCompiler;
 import io.weft.sidecar.config.SnapshotHolder;
 import io.weft.sidecar.edge.EdgeHandler;
@@ -80,8 +83,12 @@ public final class Sidecar implements AutoCloseable {
     private final io.helidon.webclient.api.WebClient edgeClient;
     private final ProxyTelemetry telemetry;
 
-    private Sidecar(Bootstrap bootstrap, FilterRegistry filters, Clock clock) {
+    private final Optional<SidecarSecurity> security;
+
+    private Sidecar(Bootstrap bootstrap, FilterRegistry filters, Clock clock, Optional<SecurityBootstrap> securityBootstrap) {
         this.bootstrap = bootstrap;
+        this.security = securityBootstrap.map(sb -> SidecarSecurity.prepare(bootstrap, sb, snapshots));
+        Optional<MeshTls> tls = security.map(SidecarSecurity::tls);
         this.telemetry = ProxyTelemetry.create(bootstrap.nodeId(), bootstrap.service(), bootstrap.namespace(),
                 bootstrap.mode().name().toLowerCase(Locale.ROOT), clock);
         this.edgeRuntime = EdgeRuntime.create(clock);
@@ -94,7 +101,7 @@ public final class Sidecar implements AutoCloseable {
         this.slowClients = new SlowClientGuard(bootstrap.limits().headerTimeout());
         this.upstreams = new UpstreamRegistry(Ticker.system(), bootstrap.labels().getOrDefault("zone", ""), http1,
                 telemetry.upstream());
-        Forwarder forwarder = new Forwarder(http1, http2, grpc);
+        Forwarder forwarder = new Forwarder(http1, http2, grpc, tls);
         AccessLog log = AccessLog.flagged();
         AdsClient[] adsRef = new AdsClient[1];
         ContentEncodingContext identity = ContentEncodingContext.builder().contentEncodingsDiscoverServices(false).build();
@@ -115,9 +122,12 @@ public final class Sidecar implements AutoCloseable {
                     }
                 });
         if (bootstrap.mode() == Bootstrap.Mode.SIDECAR) {
-            b.putSocket(INBOUND, s -> limits(s.host("0.0.0.0").port(bootstrap.inboundPort()).contentEncoding(identity))
-                    .directHandlers(RefusedRequests.handlers())
-                    .routing(r -> r.any(handler(MeshNames.INBOUND_LISTENER, log, stats, true))));
+            b.putSocket(INBOUND, s -> {
+                limits(s.host("0.0.0.0").port(bootstrap.inboundPort()).contentEncoding(identity))
+                        .directHandlers(RefusedRequests.handlers())
+                        .routing(r -> r.any(handler(MeshNames.INBOUND_LISTENER, log, stats, true)));
+                security.ifPresent(sec -> sec.tls().configureInbound(s, sec::inboundMode, sec.reporter()));
+            });
             ProxyHandler outbound = handler(MeshNames.OUTBOUND_LISTENER, log, stats, false)
                     .onDemand(new OnDemand(name -> adsRef[0] != null && adsRef[0].subscribeRoute(name), snapshots,
                             MeshNames.OUTBOUND_LISTENER, ON_DEMAND_WAIT));
@@ -127,19 +137,28 @@ public final class Sidecar implements AutoCloseable {
         } else {
             // The edge runs its own handler: path normalization, then the route's edge filter chain
             // (guard, authn, rate limit, cache, transform), then the upstream call.
-            EdgeHandler edge = new EdgeHandler(snapshots, edgeClient, edgeRuntime, telemetry.listener(MeshNames.EDGE_LISTENER));
+            EdgeHandler edge = new EdgeHandler(snapshots, edgeClient, edgeRuntime, telemetry.listener(MeshNames.EDGE_LISTENER), tls);
             b.putSocket(EDGE, s -> limits(s.host("0.0.0.0").port(bootstrap.edgePort()).contentEncoding(identity))
                     .directHandlers(ProblemDirectHandler.all())
                     .routing(r -> r.any(edge)));
         }
         this.server = b.build().start();
-        this.channel = NettyChannelBuilder.forTarget(bootstrap.controlPlane())
+        if (security.isPresent()) {
+            try {
+                security.get().join(); // ports are bound; now the certificate, then mTLS ADS
+            } catch (RuntimeException e) {
+                server.stop();
+                security.get().close();
+                throw e;
+            }
+        }
+        this.channel = security.map(SidecarSecurity::channel).orElseGet(() -> NettyChannelBuilder.forTarget(bootstrap.controlPlane())
                 .usePlaintext()
                 .keepAliveTime(30, TimeUnit.SECONDS)
-                .build();
+                .build());
         FilterContext filterContext = new FilterContext(clock, shared, bootstrap.nodeId(), bootstrap.service(), "", "");
         this.ads = new AdsClient(channel, node(), new SnapshotCompiler(filters, filterContext, upstreams, forwarder, snapshots),
-                telemetry.xds());
+                telemetry.xds(), security.map(sec -> sec::trustBundle));
         adsRef[0] = ads;
         ads.start();
     }
@@ -167,7 +186,24 @@ public final class Sidecar implements AutoCloseable {
     /** As {@link #start(Bootstrap)}, with the given filters and clock (tests add their own filters). */
     public static Sidecar start(Bootstrap bootstrap, FilterRegistry filters, Clock clock) {
         return new Sidecar(Objects.requireNonNull(bootstrap, "bootstrap"), Objects.requireNonNull(filters, "filters"),
-                Objects.requireNonNull(clock, "clock"));
+                Objects.requireNonNull(clock, "clock"), Optional.empty());
+    }
+
+    /**
+     * Joins a mesh with a CA: gets its certificate with the join token (waiting up to 2 minutes for the
+     * control plane), then binds the ports (the inbound one speaking mTLS as the mesh's policy says)
+     * and opens ADS over mTLS. Does not wait for the first config.
+     *
+     * @throws IllegalStateException when no certificate could be obtained
+     */
+    public static Sidecar start(Bootstrap bootstrap, SecurityBootstrap security) {
+        return new Sidecar(Objects.requireNonNull(bootstrap, "bootstrap"), FilterRegistry.builtIn(), Clock.systemUTC(),
+                Optional.of(security));
+    }
+
+    /** The workload identity, when the proxy joined with a CA. */
+    public Optional<WorkloadIdentity> identity() {
+        return security.map(SidecarSecurity::identity);
     }
 
     public boolean awaitReady(Duration timeout) throws InterruptedException {
@@ -216,6 +252,7 @@ public final class Sidecar implements AutoCloseable {
         LOG.log(System.Logger.Level.INFO, "draining: inbound for up to " + bootstrap.drainTime()
                 + ", outbound for up to " + bootstrap.outboundGrace());
         ads.close();
+        security.ifPresent(SidecarSecurity::close);
         channel.shutdownNow();
         long quiet = Math.min(QUIET.toNanos(), bootstrap.drainTime().toNanos());
         while (System.nanoTime() - start < bootstrap.drainTime().toNanos()
@@ -292,6 +329,7 @@ public final class Sidecar implements AutoCloseable {
         }
         drain.startDraining();
         ads.close();
+        security.ifPresent(SidecarSecurity::close);
         channel.shutdownNow();
         server.stop();
         slowClients.close();

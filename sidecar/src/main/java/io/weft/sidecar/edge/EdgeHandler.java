@@ -56,7 +56,16 @@ public final class EdgeHandler implements Handler {
     private record Compiled(ConfigSnapshot snapshot, Set<HeaderName> trusted, Map<Route, EdgeFilter[]> chains) {
     }
 
+    private final Optional<io.weft.sidecar.tls.MeshTls> mesh;
+
     public EdgeHandler(SnapshotHolder snapshots, WebClient client, EdgeRuntime runtime, ListenerTelemetry telemetry) {
+        this(snapshots, client, runtime, telemetry, Optional.empty());
+    }
+
+    /** @param mesh the edge's mesh TLS, when it joined with a CA (clusters may then require mTLS) */
+    public EdgeHandler(SnapshotHolder snapshots, WebClient client, EdgeRuntime runtime, ListenerTelemetry telemetry,
+                       Optional<io.weft.sidecar.tls.MeshTls> mesh) {
+        this.mesh = mesh;
         this.snapshots = Objects.requireNonNull(snapshots, "snapshots");
         this.client = Objects.requireNonNull(client, "client");
         this.runtime = Objects.requireNonNull(runtime, "runtime");
@@ -113,7 +122,7 @@ public final class EdgeHandler implements Handler {
                 req.remotePeer().host(), req.isSecure(), route.get().name(), DEFAULT_MAX_BODY);
         EdgeFilter[] chain = c.chains().computeIfAbsent(route.get(),
                 r -> EdgeFilters.chain(r.name(), r.edgeFilters(), runtime));
-        return run(chain, 0, er, new UpstreamCall(client, snap.get(), route.get(), tx));
+        return run(chain, 0, er, new UpstreamCall(client, snap.get(), route.get(), tx, mesh));
     }
 
     private static EdgeResponse run(EdgeFilter[] chain, int i, EdgeRequest req, EdgeFilter.Chain end) {

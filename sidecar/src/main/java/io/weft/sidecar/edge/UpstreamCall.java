@@ -31,7 +31,11 @@ final class UpstreamCall implements EdgeFilter.Chain {
     private final Route route;
     private final RequestTelemetry telemetry;
 
-    UpstreamCall(WebClient client, ConfigSnapshot snapshot, Route route, RequestTelemetry telemetry) {
+    private final Optional<io.weft.sidecar.tls.MeshTls> mesh;
+
+    UpstreamCall(WebClient client, ConfigSnapshot snapshot, Route route, RequestTelemetry telemetry,
+                 Optional<io.weft.sidecar.tls.MeshTls> mesh) {
+        this.mesh = mesh;
         this.client = client;
         this.snapshot = snapshot;
         this.route = route;
@@ -54,14 +58,19 @@ final class UpstreamCall implements EdgeFilter.Chain {
             telemetry.cluster(clusterName);
             return local(503, ResponseFlag.UH, "no healthy upstream in " + clusterName);
         }
+        var tls = cluster.get().spec().tls();
+        if (tls.isPresent() && mesh.isEmpty()) {
+            return local(503, ResponseFlag.UF, "cluster " + clusterName + " requires mTLS but the edge has no workload certificate");
+        }
         RequestTelemetry.Attempt attempt = telemetry.attempt(clusterName, ep.get().address(), ep.get().port());
         String target = req.path() + (req.rawQuery().isEmpty() ? "" : "?" + req.rawQuery());
         HttpClientRequest out = client.method(Method.create(req.method()))
-                .uri(URI.create("http://" + ep.get().authority() + target))
+                .uri(URI.create((tls.isPresent() ? "https://" : "http://") + ep.get().authority() + target))
                 .skipUriEncoding(true)
                 .followRedirects(false)
                 .keepAlive(true);
         route.timeout().ifPresent(out::readTimeout);
+        tls.ifPresent(t -> out.tls(mesh.orElseThrow().helidonUpstream(t.peers())));
         out.headers(h -> {
             for (Header header : req.headers()) {
                 h.set(header);

@@ -21,7 +21,7 @@ public final class FilterRegistry {
 
     /** Every filter that ships with Weft. Add a new filter package's factory here. */
     public static FilterRegistry builtIn() {
-        return of(List.of(new FaultFilterFactory()));
+        return of(List.of(new FaultFilterFactory(), new io.weft.sidecar.filter.authz.AuthzFilterFactory()));
     }
 
     /** A registry of exactly these factories (tests use it to add their own). */

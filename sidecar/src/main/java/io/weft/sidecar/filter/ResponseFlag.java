@@ -34,6 +34,8 @@ public enum ResponseFlag {
     RL,
     /** Denied by an authorization filter. */
     UAEX,
+    /** Denied by the inbound authorization policy, from the caller's verified certificate (403). */
+    RBAC,
     /** The route names a cluster this proxy does not have (503). */
     NC,
     /** No config yet: the proxy has not received its first snapshot (503). */

@@ -44,15 +44,27 @@ final class Http1Connection implements AutoCloseable {
     }
 
     static Http1Connection open(InetSocketAddress address, String endpoint, int connectTimeoutMillis) throws UpstreamException {
+        return open(address, endpoint, connectTimeoutMillis, java.util.Optional.empty());
+    }
+
+    /** Connects, then (with {@code tls}) completes the mTLS handshake, so a refused peer is a connect failure. */
+    static Http1Connection open(InetSocketAddress address, String endpoint, int connectTimeoutMillis,
+                                java.util.Optional<UpstreamTls> tls) throws UpstreamException {
         Socket s = new Socket();
         try {
             s.setTcpNoDelay(true);
             s.connect(address, connectTimeoutMillis);
-            return new Http1Connection(s, endpoint);
+            if (tls.isEmpty()) {
+                return new Http1Connection(s, endpoint);
+            }
+            s.setSoTimeout(connectTimeoutMillis);
+            Socket t = tls.get().handshake(s, address);
+            t.setSoTimeout(0);
+            return new Http1Connection(t, endpoint);
         } catch (IOException e) {
             closeQuietly(s);
             throw new UpstreamException(UpstreamException.Kind.CONNECT_FAILURE,
-                    "connect to " + endpoint + ": " + e.getMessage(), false, e);
+                    (tls.isPresent() ? "mTLS to " : "connect to ") + endpoint + ": " + e.getMessage(), false, e);
         }
     }
 
