@@ -1,11 +1,17 @@
 package io.weft.proto;
 
+import com.google.protobuf.Message;
+import io.weft.proto.v1.EdgeAuthn;
+import io.weft.proto.v1.EdgeCache;
+import io.weft.proto.v1.EdgeGuard;
+import io.weft.proto.v1.EdgeRateLimit;
+import io.weft.proto.v1.EdgeTransform;
 import java.util.List;
 
 /**
- * Names of the edge's HTTP filters, as they appear in the edge listener's {@code http_filters} and
- * as keys of {@code Route.typed_per_filter_config}. The list order is the order in which the edge
- * runs them on a request.
+ * Names of the edge's HTTP filters, as they appear in the edge listener's {@code http_filters} (each
+ * disabled there) and as keys of {@code Route.typed_per_filter_config} (where a route enables it with
+ * its config). The list order is the order in which the edge runs them on a request.
  */
 public final class EdgeFilterNames {
     public static final String GUARD = "weft.edge.guard";
@@ -18,5 +24,17 @@ public final class EdgeFilterNames {
     public static final List<String> ORDER = List.of(GUARD, AUTHN, RATE_LIMIT, CACHE, TRANSFORM);
 
     private EdgeFilterNames() {
+    }
+
+    /** The empty config of a filter, for its (disabled) entry in the edge listener's {@code http_filters}. */
+    public static Message defaultConfig(String name) {
+        return switch (name) {
+            case GUARD -> EdgeGuard.getDefaultInstance();
+            case AUTHN -> EdgeAuthn.getDefaultInstance();
+            case RATE_LIMIT -> EdgeRateLimit.getDefaultInstance();
+            case CACHE -> EdgeCache.getDefaultInstance();
+            case TRANSFORM -> EdgeTransform.getDefaultInstance();
+            default -> throw new IllegalArgumentException("edge filter \"" + name + "\" (expected: one of " + ORDER + ")");
+        };
     }
 }

@@ -16,8 +16,7 @@ import io.weft.sidecar.filter.FilterRegistry;
 import io.weft.sidecar.filter.SharedResources;
 import io.weft.sidecar.listener.AccessLog;
 import io.weft.sidecar.listener.AdminService;
-import io.weft.sidecar.edge.EdgeHandler;
-import io.weft.sidecar.edge.EdgeRuntime;
+import io.weft.sidecar.edge.EdgeIngress;
 import io.weft.sidecar.edge.ProblemDirectHandler;
 import io.weft.sidecar.filter.cache.ResponseCaches;
 import io.weft.sidecar.listener.ProxyHandler;
@@ -53,18 +52,11 @@ public final class Sidecar implements AutoCloseable {
     private final ManagedChannel channel;
     private final AdsClient ads;
     private final AdminService admin;
-    private final EdgeRuntime edgeRuntime;
-    private final io.helidon.webclient.api.WebClient edgeClient;
+    private final Clock clock;
 
     private Sidecar(Bootstrap bootstrap, FilterRegistry filters, Clock clock) {
         this.bootstrap = bootstrap;
-        this.edgeRuntime = EdgeRuntime.create(clock);
-        this.edgeClient = io.helidon.webclient.api.WebClient.builder()
-                .followRedirects(false)
-                .contentEncoding(ContentEncodingContext.builder().contentEncodingsDiscoverServices(false).build())
-                .connectTimeout(java.time.Duration.ofSeconds(2))
-                .shareConnectionCache(false)
-                .build();
+        this.clock = clock;
         AdsClient[] adsRef = new AdsClient[1];
         this.admin = new AdminService(bootstrap, snapshots, () -> adsRef[0] == null ? java.util.Optional.empty() : adsRef[0].lastError());
         Forwarder forwarder = new Forwarder(http1, http2, grpc);
@@ -87,9 +79,9 @@ public final class Sidecar implements AutoCloseable {
             b.putSocket(OUTBOUND, s -> s.host("127.0.0.1").port(bootstrap.outboundPort()).contentEncoding(identity)
                     .routing(r -> r.any(new ProxyHandler(MeshNames.OUTBOUND_LISTENER, snapshots, forwarder, log))));
         } else {
-            // The edge runs its own handler: path normalization, then the route's edge filter chain
-            // (guard, authn, rate limit, cache, transform), then the upstream call.
-            EdgeHandler edge = new EdgeHandler(snapshots, edgeClient, edgeRuntime);
+            // The edge is a listener like the others, with the edge's ingress: normalized paths, trusted
+            // headers stripped, problem+json; its routes' chains hold the weft.edge.* filters.
+            ProxyHandler edge = new ProxyHandler(MeshNames.EDGE_LISTENER, snapshots, forwarder, log, new EdgeIngress());
             b.putSocket(EDGE, s -> s.host("0.0.0.0").port(bootstrap.edgePort()).contentEncoding(identity)
                     .directHandlers(ProblemDirectHandler.all())
                     .routing(r -> r.any(edge)));
@@ -184,13 +176,11 @@ public final class Sidecar implements AutoCloseable {
         http2.close();
         grpc.close();
         shared.close();
-        edgeClient.closeResource();
-        edgeRuntime.close();
     }
 
     /** Admin: {@code POST /edge/cache/purge[?route=R][&prefix=/path]} drops cached edge responses. */
     private void purge(io.helidon.webserver.http.ServerRequest req, io.helidon.webserver.http.ServerResponse res) {
-        long n = ResponseCaches.of(edgeRuntime).purge(req.query().first("route").orElse(""), req.query().first("prefix").orElse(""));
+        long n = ResponseCaches.of(shared, clock).purge(req.query().first("route").orElse(""), req.query().first("prefix").orElse(""));
         res.header(io.helidon.http.HeaderNames.CONTENT_TYPE, "application/json").send("{\"purged\":" + n + "}\n");
     }
 }

@@ -34,7 +34,12 @@ class TranslatorGoldenTest {
     private static final Path GOLDEN = Path.of("src/test/resources/golden");
     private static final JsonFormat.Printer JSON = JsonFormat.printer().usingTypeRegistry(JsonFormat.TypeRegistry.newBuilder()
             .add(HttpConnectionManager.getDescriptor()).add(Router.getDescriptor()).add(PeakEwma.getDescriptor())
-            .add(RoundRobin.getDescriptor()).add(HttpProtocolOptions.getDescriptor()).build());
+            .add(RoundRobin.getDescriptor()).add(HttpProtocolOptions.getDescriptor())
+            .add(io.weft.proto.v1.EdgeGuard.getDescriptor().getFile().getMessageTypes())
+            .add(io.weft.proto.v1.EdgeAuthn.getDescriptor().getFile().getMessageTypes())
+            .add(io.weft.proto.v1.EdgeRateLimit.getDescriptor().getFile().getMessageTypes())
+            .add(io.weft.proto.v1.EdgeCache.getDescriptor().getFile().getMessageTypes())
+            .add(io.weft.proto.v1.EdgeTransform.getDescriptor().getFile().getMessageTypes()).build());
 
     private static final List<Endpoint> REGISTERED = List.of(
             new Endpoint("users", "10.0.0.2", 15006, Map.of("version", "v1", "zone", "a"), "users-1"),

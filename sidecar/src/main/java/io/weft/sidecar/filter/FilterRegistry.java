@@ -1,7 +1,12 @@
 package io.weft.sidecar.filter;
 
 import com.google.protobuf.Any;
+import io.weft.sidecar.filter.authn.AuthnFilterFactory;
+import io.weft.sidecar.filter.cache.CacheFilterFactory;
 import io.weft.sidecar.filter.fault.FaultFilterFactory;
+import io.weft.sidecar.filter.guard.GuardFilterFactory;
+import io.weft.sidecar.filter.ratelimit.RateLimitFilterFactory;
+import io.weft.sidecar.filter.transform.TransformFilterFactory;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +26,8 @@ public final class FilterRegistry {
 
     /** Every filter that ships with Weft. Add a new filter package's factory here. */
     public static FilterRegistry builtIn() {
-        return of(List.of(new FaultFilterFactory()));
+        return of(List.of(new FaultFilterFactory(), new GuardFilterFactory(), new AuthnFilterFactory(),
+                new RateLimitFilterFactory(), new CacheFilterFactory(), new TransformFilterFactory()));
     }
 
     /** A registry of exactly these factories (tests use it to add their own). */

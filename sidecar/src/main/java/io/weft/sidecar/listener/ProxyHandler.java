@@ -12,6 +12,7 @@ import io.helidon.webserver.http.ServerResponse;
 import io.weft.sidecar.config.ConfigSnapshot;
 import io.weft.sidecar.config.SnapshotHolder;
 import io.weft.sidecar.filter.Exchange;
+import io.weft.sidecar.filter.LocalReplyException;
 import io.weft.sidecar.filter.ResponseFlag;
 import io.weft.sidecar.route.RequestView;
 import io.weft.sidecar.route.Route;
@@ -38,12 +39,19 @@ public final class ProxyHandler implements Handler {
     private final SnapshotHolder snapshots;
     private final Forwarder forwarder;
     private final AccessLog accessLog;
+    private final Ingress ingress;
 
     public ProxyHandler(String listenerName, SnapshotHolder snapshots, Forwarder forwarder, AccessLog accessLog) {
+        this(listenerName, snapshots, forwarder, accessLog, Ingress.PASS);
+    }
+
+    public ProxyHandler(String listenerName, SnapshotHolder snapshots, Forwarder forwarder, AccessLog accessLog,
+                        Ingress ingress) {
         this.listenerName = Objects.requireNonNull(listenerName, "listenerName");
         this.snapshots = Objects.requireNonNull(snapshots, "snapshots");
         this.forwarder = Objects.requireNonNull(forwarder, "forwarder");
         this.accessLog = Objects.requireNonNull(accessLog, "accessLog");
+        this.ingress = Objects.requireNonNull(ingress, "ingress");
     }
 
     @Override
@@ -51,24 +59,45 @@ public final class ProxyHandler implements Handler {
         long start = System.nanoTime();
         RequestTarget target = RequestTarget.of(req);
         String rawQuery = req.query().rawValue();
+        String path = target.path();
+        LocalReplyException refused = null;
+        try {
+            path = ingress.path(path);
+        } catch (LocalReplyException e) {
+            refused = e;
+        }
+        String routedPath = path;
         Optional<ConfigSnapshot> snap = snapshots.current();
         Optional<RouteTable> table = snap.flatMap(s -> s.listener(listenerName));
-        Optional<Route> route = table.flatMap(t -> t.match(target.authority(), new View(req, target.path())));
+        Optional<Route> route = refused != null ? Optional.empty()
+                : table.flatMap(t -> t.match(target.authority(), new View(req, routedPath)));
         String id = requestId(req);
+        WritableHeaders<?> upstreamHeaders = upstreamHeaders(req, target.authority(), id);
+        snap.ifPresent(s -> ingress.upstreamHeaders(s, req, upstreamHeaders));
+        String pathAndQuery = rawQuery.isEmpty() ? path : path + "?" + rawQuery;
         Exchange ex = new Exchange(req, res, listenerName, route.map(Route::name).orElse(""), target.authority(),
-                target.path(), rawQuery, id, upstreamHeaders(req, target.authority(), id), start);
+                path, rawQuery, id, upstreamHeaders, route.map(r -> r.rewrite(pathAndQuery)).orElse(pathAndQuery),
+                ingress.localReply(), start);
         try {
-            if (snap.isEmpty()) {
+            if (refused != null) {
+                ex.respond(refused);
+            } else if (snap.isEmpty()) {
                 ex.respond(Status.SERVICE_UNAVAILABLE_503, ResponseFlag.NCF, "proxy has no configuration yet");
             } else if (table.isEmpty()) {
                 ex.respond(Status.NOT_FOUND_404, ResponseFlag.NR, "listener " + listenerName + " is not configured");
             } else if (route.isEmpty()) {
-                ex.respond(Status.NOT_FOUND_404, ResponseFlag.NR, "no route for " + target.authority() + target.path());
+                ex.respond(Status.NOT_FOUND_404, ResponseFlag.NR, "no route for " + target.authority() + path);
             } else {
                 Route r = route.get();
                 ConfigSnapshot s = snap.get();
+                ingress.begin(ex);
                 ex.run(r.filters(), e -> forwarder.forward(e, r, s));
             }
+        } catch (LocalReplyException e) {
+            if (ex.responded()) {
+                throw e;
+            }
+            ex.respond(e);
         } finally {
             accessLog.log(ex);
         }

@@ -13,11 +13,10 @@ import java.util.Optional;
  * @param timeout         deadline for the whole request, if any (zero means none)
  * @param prefixRewrite   replaces the matched prefix, if set
  * @param filterOverrides per-filter config for this route, by filter name
- * @param edgeFilters     the edge gateway's filter configs ({@code weft.edge.*} entries), in chain order
  */
 public record RouteSpec(String name, PathSpec path, List<HeaderSpec> headers, List<WeightedCluster> clusters,
                         Optional<Duration> timeout, Optional<String> prefixRewrite,
-                        Map<String, FilterOverride> filterOverrides, List<EdgeFilterConfig> edgeFilters) {
+                        Map<String, FilterOverride> filterOverrides) {
     public RouteSpec {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(path, "path");
@@ -26,11 +25,5 @@ public record RouteSpec(String name, PathSpec path, List<HeaderSpec> headers, Li
         Objects.requireNonNull(timeout, "timeout");
         Objects.requireNonNull(prefixRewrite, "prefixRewrite");
         filterOverrides = Map.copyOf(filterOverrides);
-        edgeFilters = List.copyOf(edgeFilters);
-    }
-
-    public RouteSpec(String name, PathSpec path, List<HeaderSpec> headers, List<WeightedCluster> clusters,
-                     Optional<Duration> timeout, Optional<String> prefixRewrite, Map<String, FilterOverride> filterOverrides) {
-        this(name, path, headers, clusters, timeout, prefixRewrite, filterOverrides, List.of());
     }
 }

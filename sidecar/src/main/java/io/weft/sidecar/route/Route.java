@@ -28,7 +28,6 @@ public final class Route {
     private final Optional<Duration> timeout;
     private final Optional<String> prefixRewrite;
     private final Filters filters;
-    private final List<io.weft.sidecar.model.EdgeFilterConfig> edgeFilters;
 
     private Route(RouteSpec spec, Filters filters) {
         this.name = spec.name();
@@ -46,7 +45,6 @@ public final class Route {
         }
         this.timeout = spec.timeout();
         this.prefixRewrite = spec.prefixRewrite();
-        this.edgeFilters = spec.edgeFilters();
     }
 
     static Route compile(VirtualHostSpec host, RouteSpec spec, ChainCompiler chains) {
@@ -60,11 +58,6 @@ public final class Route {
     /** This route's filter chain, compiled. */
     public Filters filters() {
         return filters;
-    }
-
-    /** The edge gateway's filter configs of this route, in chain order; empty off the edge. */
-    public List<io.weft.sidecar.model.EdgeFilterConfig> edgeFilters() {
-        return edgeFilters;
     }
 
     public Optional<Duration> timeout() {

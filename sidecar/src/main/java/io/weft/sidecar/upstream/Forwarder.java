@@ -64,7 +64,7 @@ public final class Forwarder {
         }
         UpstreamRequest req;
         try {
-            req = new UpstreamRequest(ex.method(), route.rewrite(ex.upstreamPath()), ex.upstreamAuthority(),
+            req = new UpstreamRequest(ex.method(), ex.upstreamPath(), ex.upstreamAuthority(),
                     ex.upstreamHeaders(), body(ex));
         } catch (IOException e) {
             ex.addFlag(ResponseFlag.DC);
@@ -82,7 +82,7 @@ public final class Forwarder {
             return;
         }
         try (up) {
-            ResponseRelay.relay(up, ex.response(), req.method().equals("HEAD"), trailersAccepted(ex));
+            ResponseRelay.relay(up, ex, req.method().equals("HEAD"), trailersAccepted(ex));
         } catch (IOException | UncheckedIOException e) {
             // The response has started; all a proxy can do is cut the connection so the caller sees it.
             up.abort();
@@ -92,8 +92,13 @@ public final class Forwarder {
         }
     }
 
-    /** The request body: none, read whole when small and of known length, else streamed. */
+    /** The request body: a filter's bytes, none, read whole when small and of known length, else streamed. */
     private static UpstreamRequest.Body body(Exchange ex) throws IOException {
+        Optional<byte[]> filtered = ex.bufferedRequestBody();
+        if (filtered.isPresent()) {
+            return filtered.get().length == 0 && !ex.request().content().hasEntity()
+                    ? UpstreamRequest.Body.NONE : new UpstreamRequest.Body.Bytes(filtered.get());
+        }
         var content = ex.request().content();
         if (!content.hasEntity()) {
             return UpstreamRequest.Body.NONE;

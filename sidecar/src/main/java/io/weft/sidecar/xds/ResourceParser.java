@@ -223,10 +223,8 @@ public final class ResourceParser {
             timeout = t.isZero() ? Optional.empty() : Optional.of(t);
         }
         Optional<String> rewrite = a.getPrefixRewrite().isEmpty() ? Optional.empty() : Optional.of(a.getPrefixRewrite());
-        Map<String, Any> perFilter = new LinkedHashMap<>(r.getTypedPerFilterConfigMap());
-        perFilter.keySet().removeIf(name -> name.startsWith("weft.edge."));
-        return new RouteSpec(r.getName(), path, headers, clusters, timeout, rewrite, overrides(perFilter, where),
-                EdgeFilterParser.parse(r.getTypedPerFilterConfigMap(), where + ".typed_per_filter_config"));
+        return new RouteSpec(r.getName(), path, headers, clusters, timeout, rewrite,
+                overrides(r.getTypedPerFilterConfigMap(), where));
     }
 
     private static HeaderSpec header(HeaderMatcher h, String where) throws InvalidResourceException {
