@@ -5,6 +5,7 @@ import io.weft.controlplane.config.ConfigWatcher;
 import io.weft.controlplane.config.MeshConfigLoader;
 import io.weft.controlplane.model.MeshConfig;
 import io.weft.controlplane.xds.ConfigDiff;
+import io.weft.controlplane.xds.RolloutStatus;
 import io.weft.controlplane.xds.XdsServer;
 import java.util.List;
 import java.util.Map;
@@ -31,8 +32,17 @@ public final class ConfigChanges {
         this.xds = xds;
     }
 
-    /** The result of a validation, dry run or apply. */
-    public record Result(boolean valid, Optional<String> error, List<ConfigDiff> changes, long meshVersion) {
+    /**
+     * The result of a validation, dry run or apply.
+     *
+     * @param changes     for a dry run: what would change for each connected proxy
+     * @param meshVersion the mesh version in force afterwards
+     * @param proxies     for an apply: how many proxies the change was pushed to (follow it in the rollouts)
+     */
+    public record Result(boolean valid, Optional<String> error, List<ConfigDiff> changes, long meshVersion, int proxies) {
+        static Result refused(String error, long meshVersion) {
+            return new Result(false, Optional.of(error), List.of(), meshVersion, 0);
+        }
     }
 
     /** The files in force, name → YAML. */
@@ -57,28 +67,33 @@ public final class ConfigChanges {
         try {
             candidate = MeshConfigLoader.parse(merged(changes));
         } catch (ConfigException e) {
-            return new Result(false, Optional.of(e.getMessage()), List.of(), xds.state().version());
+            return Result.refused(e.getMessage(), xds.state().version());
         }
-        return new Result(true, Optional.empty(), xds.diff(pipeline.candidate(candidate)), xds.state().version());
+        return new Result(true, Optional.empty(), xds.diff(pipeline.candidate(candidate)), xds.state().version(), 0);
     }
 
-    /** Validates, writes to the store, and makes the change current; {@code author} shows in the rollout. */
+    /**
+     * Validates, writes to the store, and makes the change current, pushing it before returning;
+     * {@code author} shows in the rollout. (No per-proxy diff here: use {@link #dryRun} for that; an
+     * apply must not cost a second translation for every proxy.)
+     */
     public Result apply(Map<String, Optional<String>> changes, String author) {
         applying.lock();
         try {
-            Result dry = dryRun(changes);
-            if (!dry.valid()) {
-                return dry;
-            }
-            watcher.store().write(changes);
-            Optional<String> err = watcher.reload("config: " + String.join(", ", changes.keySet()) + " by " + author);
+            long before = xds.state().version();
+            MeshConfigLoader.parse(merged(changes));
+            Optional<String> err = watcher.writeAndReload(changes,
+                    "config: " + String.join(", ", changes.keySet()) + " by " + author);
             if (err.isPresent()) {
-                return new Result(false, err, List.of(), xds.state().version());
+                return Result.refused(err.get(), xds.state().version());
             }
             pipeline.rebuildNow();
-            return new Result(true, Optional.empty(), dry.changes(), xds.state().version());
+            long now = xds.state().version();
+            int proxies = now == before ? 0 : xds.rollouts().stream().filter(r -> r.meshVersion() == now)
+                    .mapToInt(RolloutStatus::proxies).findFirst().orElse(0);
+            return new Result(true, Optional.empty(), List.of(), now, proxies);
         } catch (ConfigException e) {
-            return new Result(false, Optional.of(e.getMessage()), List.of(), xds.state().version());
+            return Result.refused(e.getMessage(), xds.state().version());
         } finally {
             applying.unlock();
         }

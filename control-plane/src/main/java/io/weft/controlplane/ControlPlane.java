@@ -3,7 +3,9 @@ package io.weft.controlplane;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.helidon.webserver.WebServer;
+import io.weft.controlplane.admin.AdminAccess;
 import io.weft.controlplane.admin.AdminApi;
+import io.weft.controlplane.admin.AdminConsole;
 import io.weft.controlplane.config.ConfigStore;
 import io.weft.controlplane.config.ConfigWatcher;
 import io.weft.controlplane.config.ConsulKvStore;
@@ -43,10 +45,12 @@ public final class ControlPlane implements AutoCloseable {
     private final ConfigChanges changes;
     private final Server grpc;
     private final WebServer admin;
+    private final AdminAccess adminAccess;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("weft-cp-timer").factory());
 
     private ControlPlane(ControlPlaneOptions options) throws IOException {
+        this.adminAccess = AdminAccess.forBinding(options.host(), options.adminToken()); // refuses a bad token first
         this.registry = new SelfRegistry(options.registrationGrace());
         this.xds = new XdsServer(MeshState.of(0, MeshConfig.empty(), Map.of()), registry, Clock.systemUTC(),
                 options.warmUp());
@@ -79,6 +83,8 @@ public final class ControlPlane implements AutoCloseable {
         }
         this.grpc = NettyServerBuilder.forAddress(new InetSocketAddress(options.host(), options.xdsPort()))
                 .addService(xds.service())
+                // A restarted control plane must get its port back at once, whatever TIME_WAIT remains.
+                .withOption(io.grpc.netty.shaded.io.netty.channel.ChannelOption.SO_REUSEADDR, true)
                 .permitKeepAliveTime(10, TimeUnit.SECONDS)
                 .permitKeepAliveWithoutCalls(true)
                 .build()
@@ -87,7 +93,7 @@ public final class ControlPlane implements AutoCloseable {
                 .host(options.host())
                 .port(options.adminPort())
                 .shutdownHook(false)
-                .routing(r -> r.register("/api/v1", new AdminApi(xds, changes)))
+                .routing(r -> AdminConsole.install(r, adminAccess, xds::state).register("/api/v1", new AdminApi(xds, changes)))
                 .build()
                 .start();
     }
@@ -121,6 +127,11 @@ public final class ControlPlane implements AutoCloseable {
 
     public int xdsPort() {
         return grpc.getPort();
+    }
+
+    /** Who may use the admin port; holds the token when one is required (generated or configured). */
+    public AdminAccess adminAccess() {
+        return adminAccess;
     }
 
     public int adminPort() {

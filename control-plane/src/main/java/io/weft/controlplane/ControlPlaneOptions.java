@@ -17,10 +17,12 @@ import java.util.Optional;
  * @param debounce          how long changes are gathered before one rebuild
  * @param warmUp            after start, how long reconnecting proxies keep their endpoints while sidecars re-register
  * @param consul            Consul discovery (and, with a KV prefix, the config store), if configured
+ * @param adminToken        the token the admin port (API and dashboard) requires; without one, a
+ *                          loopback admin port needs none and any other gets a generated one
  */
 public record ControlPlaneOptions(Optional<Path> meshConfig, String host, int xdsPort, int adminPort,
                                   Duration registrationGrace, Duration debounce, Duration warmUp,
-                                  Optional<Consul> consul) {
+                                  Optional<Consul> consul, Optional<String> adminToken) {
     public ControlPlaneOptions {
         Objects.requireNonNull(meshConfig, "meshConfig");
         Objects.requireNonNull(host, "host");
@@ -28,9 +30,15 @@ public record ControlPlaneOptions(Optional<Path> meshConfig, String host, int xd
         Objects.requireNonNull(debounce, "debounce");
         Objects.requireNonNull(warmUp, "warmUp");
         Objects.requireNonNull(consul, "consul");
+        Objects.requireNonNull(adminToken, "adminToken");
         if (meshConfig.isEmpty() && consul.flatMap(Consul::kvPrefix).isEmpty()) {
             throw new IllegalArgumentException("meshConfig: missing (expected: a mesh YAML directory, or a Consul KV prefix)");
         }
+    }
+
+    public ControlPlaneOptions(Optional<Path> meshConfig, String host, int xdsPort, int adminPort,
+                               Duration registrationGrace, Duration debounce, Duration warmUp, Optional<Consul> consul) {
+        this(meshConfig, host, xdsPort, adminPort, registrationGrace, debounce, warmUp, consul, Optional.empty());
     }
 
     /**
@@ -52,15 +60,21 @@ public record ControlPlaneOptions(Optional<Path> meshConfig, String host, int xd
     }
 
     public ControlPlaneOptions withPorts(int xds, int admin) {
-        return new ControlPlaneOptions(meshConfig, host, xds, admin, registrationGrace, debounce, warmUp, consul);
+        return new ControlPlaneOptions(meshConfig, host, xds, admin, registrationGrace, debounce, warmUp, consul, adminToken);
     }
 
     public ControlPlaneOptions withConsul(Consul c) {
         return new ControlPlaneOptions(meshConfig, host, xdsPort, adminPort, registrationGrace, debounce, warmUp,
-                Optional.of(c));
+                Optional.of(c), adminToken);
     }
 
     public ControlPlaneOptions withWarmUp(Duration w) {
-        return new ControlPlaneOptions(meshConfig, host, xdsPort, adminPort, registrationGrace, debounce, w, consul);
+        return new ControlPlaneOptions(meshConfig, host, xdsPort, adminPort, registrationGrace, debounce, w, consul, adminToken);
+    }
+
+    /** The same options bound to {@code host} (xDS and admin) and requiring {@code token} on the admin port, if given. */
+    public ControlPlaneOptions withAdmin(String host, Optional<String> token) {
+        return new ControlPlaneOptions(meshConfig, host, xdsPort, adminPort, registrationGrace, debounce, warmUp, consul,
+                token);
     }
 }

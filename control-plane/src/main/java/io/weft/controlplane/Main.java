@@ -10,14 +10,19 @@ import java.util.Optional;
 
 /**
  * {@code weft control-plane --mesh DIR [--host H] [--xds-port N] [--admin-port N] [--registration-grace D]
- * [--warm-up D] [--consul URL [--consul-kv PREFIX]]}.
+ * [--warm-up D] [--consul URL [--consul-kv PREFIX]] [--admin-token-file F]}. The admin token may also come
+ * from the {@code WEFT_ADMIN_TOKEN} environment variable (never from the command line, where other
+ * users of the machine could read it).
  */
 public final class Main {
     static final String USAGE = "usage: control-plane --mesh DIR [--host 127.0.0.1] [--xds-port 15010] [--admin-port 15000]\n"
             + "                     [--registration-grace 10s] [--warm-up 10s]\n"
             + "                     [--consul http://127.0.0.1:8500 [--consul-kv weft/mesh] [--consul-wait 30s]]\n"
+            + "                     [--admin-token-file FILE]\n"
             + "  --consul     take endpoints from the Consul catalog (passing instances of each mesh service)\n"
-            + "  --consul-kv  keep the mesh YAML in Consul KV under this prefix (seeded from --mesh when empty)";
+            + "  --consul-kv  keep the mesh YAML in Consul KV under this prefix (seeded from --mesh when empty)\n"
+            + "  --admin-token-file  the token the admin API and dashboard require (or set WEFT_ADMIN_TOKEN); an admin\n"
+            + "               port not on loopback always requires one, generated and printed when not given";
 
     private Main() {
     }
@@ -42,10 +47,19 @@ public final class Main {
             System.err.println("weft control-plane: invalid mesh config: " + e.getMessage());
             System.exit(1);
             return;
+        } catch (IllegalArgumentException e) {
+            System.err.println("weft control-plane: " + e.getMessage());
+            System.exit(2);
+            return;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(cp::close, "weft-shutdown"));
         System.out.println("weft control-plane ready: xds=" + options.host() + ":" + cp.xdsPort() + " admin=http://"
-                + options.host() + ":" + cp.adminPort() + "/api/v1/proxies");
+                + options.host() + ":" + cp.adminPort() + "/api/v1/proxies dashboard=http://" + options.host() + ":"
+                + cp.adminPort() + "/ui/");
+        if (cp.adminAccess().generated()) {
+            System.out.println("weft control-plane: the admin port is not on loopback, so it requires a token; generated one: "
+                    + cp.adminAccess().token().orElseThrow() + " (set WEFT_ADMIN_TOKEN or --admin-token-file to choose it)");
+        }
     }
 
     /** The options, or null for --help. */
@@ -59,6 +73,8 @@ public final class Main {
         Optional<URI> consul = Optional.empty();
         Optional<String> kv = Optional.empty();
         Duration consulWait = Duration.ofSeconds(30);
+        Optional<String> token = Optional.ofNullable(System.getenv("WEFT_ADMIN_TOKEN")).map(String::trim)
+                .filter(t -> !t.isEmpty());
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             String v = i + 1 < args.length ? args[i + 1] : null;
@@ -72,11 +88,12 @@ public final class Main {
                 case "--consul" -> consul = Optional.of(uri(a, require(a, v)));
                 case "--consul-kv" -> kv = Optional.of(require(a, v));
                 case "--consul-wait" -> consulWait = duration(a, require(a, v));
+                case "--admin-token-file" -> token = Optional.of(readToken(require(a, v)));
                 case "-h", "--help" -> {
                     return null;
                 }
                 default -> throw new IllegalArgumentException(a + ": unknown option (expected: --mesh, --host, "
-                        + "--xds-port, --admin-port, --registration-grace, --warm-up, --consul, --consul-kv, --consul-wait)");
+                        + "--xds-port, --admin-port, --registration-grace, --warm-up, --consul, --consul-kv, --consul-wait, --admin-token-file)");
             }
             i++;
         }
@@ -92,7 +109,19 @@ public final class Main {
         Optional<String> prefix = kv;
         Duration wait = consulWait;
         Optional<ControlPlaneOptions.Consul> c = consul.map(u -> new ControlPlaneOptions.Consul(u, prefix, wait));
-        return new ControlPlaneOptions(mesh, host, xdsPort, adminPort, grace, Duration.ofMillis(20), warmUp, c);
+        return new ControlPlaneOptions(mesh, host, xdsPort, adminPort, grace, Duration.ofMillis(20), warmUp, c, token);
+    }
+
+    private static String readToken(String file) {
+        try {
+            String t = Files.readString(Path.of(file)).trim();
+            if (t.isEmpty()) {
+                throw new IllegalArgumentException("--admin-token-file: " + file + " is empty (expected: the admin token)");
+            }
+            return t;
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("--admin-token-file: cannot read " + file + " (" + e.getMessage() + ")");
+        }
     }
 
     private static String require(String option, String value) {

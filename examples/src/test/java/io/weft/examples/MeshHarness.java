@@ -32,7 +32,8 @@ import java.util.function.Predicate;
  */
 public final class MeshHarness implements AutoCloseable {
     public final Path meshDir;
-    public final ControlPlane controlPlane;
+    /** Replaced by {@link #restartControlPlane}. */
+    public volatile ControlPlane controlPlane;
     public final Sidecar users;
     public final Sidecar usersV2;
     public final Sidecar catalog;
@@ -66,6 +67,18 @@ public final class MeshHarness implements AutoCloseable {
                 throw new IllegalStateException(s.bootstrap().nodeId() + " got no config within 20s");
             }
         }
+    }
+
+    /** Stops the control plane (sidecars keep serving with their last config). */
+    public void stopControlPlane() {
+        controlPlane.close();
+    }
+
+    /** Starts a new control plane on the same xDS port; sidecars reconnect to it on their own. */
+    public ControlPlane startControlPlane(int xdsPort, Duration warmUp) {
+        controlPlane = ControlPlane.start(ControlPlaneOptions.defaults(meshDir).withPorts(xdsPort, 0).withWarmUp(warmUp));
+        closeables.add(controlPlane);
+        return controlPlane;
     }
 
     /** Starts the mesh with the given YAML files written into a fresh directory. */

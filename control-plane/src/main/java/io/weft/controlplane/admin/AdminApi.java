@@ -116,6 +116,7 @@ public final class AdminApi implements HttpService {
         if (!validateOnly) {
             body.put("changes", r.changes());
             body.put("meshVersion", r.meshVersion());
+            body.put("proxies", r.proxies());
         }
         json(res, r.valid() ? Status.OK_200 : UNPROCESSABLE, body);
     }

@@ -172,8 +172,11 @@ public final class Weftctl {
         }
         if (validateOnly) {
             out.println("valid");
+        } else if (method.equals("POST")) {
+            out.print(Tables.diff(json, "would change"));
         } else {
-            out.print(Tables.diff(json, method.equals("POST") ? "would change" : "changed"));
+            out.println("applied: mesh version " + json.path("meshVersion").asLong() + ", pushed to "
+                    + json.path("proxies").asInt() + " proxies (follow it with: weftctl rollouts)");
         }
         return 0;
     }

@@ -84,6 +84,22 @@ public final class ConfigWatcher implements AutoCloseable {
         return lastError;
     }
 
+    /**
+     * Writes {@code changes} to the store and loads them, under the reload lock, so that the store's
+     * own change notification cannot load them first under another cause.
+     *
+     * @throws ConfigException when the store refuses the write
+     */
+    public Optional<String> writeAndReload(java.util.Map<String, Optional<String>> changes, String cause) {
+        lock.lock();
+        try {
+            store.write(changes);
+            return reload(cause);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     @Override
     public void close() {
         store.close();

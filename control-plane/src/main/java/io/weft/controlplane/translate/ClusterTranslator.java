@@ -50,6 +50,23 @@ public final class ClusterTranslator {
         return out;
     }
 
+    /** The clusters that depend on the node alone (the sidecar's own app). */
+    public static List<Cluster> local(ProxyNode node) {
+        return node.mode() == ProxyNode.Mode.SIDECAR ? List.of(inbound(node)) : List.of();
+    }
+
+    /** The clusters every proxy of the node's mode and service shares. Reads only its mode and service. */
+    public static List<Cluster> shared(ProxyNode node, MeshConfig config) {
+        List<Cluster> out = new ArrayList<>();
+        List<String> names = switch (node.mode()) {
+            case SIDECAR -> List.copyOf(RouteTranslator.clusters(RouteTranslator.visibleHosts(node, config)));
+            case EDGE -> List.copyOf(RouteTranslator.clusters(config.edgeHosts()));
+            case PROXYLESS -> List.of();
+        };
+        names.forEach(name -> forName(name, config).ifPresent(out::add));
+        return out;
+    }
+
     /** A cluster by name: a service ({@code users}) or one of its versions ({@code users@v2}). */
     public static Optional<Cluster> forName(String name, MeshConfig config) {
         return ClusterName.parse(name, config).map(c -> service(c.service(), c.version(), config));

@@ -35,6 +35,23 @@ public final class RouteTranslator {
         };
     }
 
+    /** The route configurations that depend on the node alone (its inbound routes). */
+    public static List<RouteConfiguration> local(ProxyNode node) {
+        return node.mode() == ProxyNode.Mode.SIDECAR ? List.of(inbound(node)) : List.of();
+    }
+
+    /**
+     * The route configurations every proxy of the node's mode and service shares: a sidecar's outbound
+     * routes, an edge's public routes. Reads only {@code node.mode()} and {@code node.service()}.
+     */
+    public static List<RouteConfiguration> shared(ProxyNode node, MeshConfig config) {
+        return switch (node.mode()) {
+            case SIDECAR -> List.of(outbound(node, config));
+            case EDGE -> List.of(edge(config));
+            case PROXYLESS -> List.of();
+        };
+    }
+
     /** Everything arriving at a sidecar's inbound listener goes to its own app. */
     static RouteConfiguration inbound(ProxyNode node) {
         return RouteConfiguration.newBuilder()

@@ -33,8 +33,11 @@ abstract class AdsStreamBase {
         this.connectedSince = server.clock().instant();
     }
 
-    /** Sends the view's changes for every subscription; returns the types it sent a response for. */
-    abstract java.util.Set<String> push(MeshView view);
+    /**
+     * Sends the view's changes for every subscription, then tells {@code sentTypes} (while still holding
+     * the stream's lock) which types it sent a response for.
+     */
+    abstract void push(MeshView view, java.util.function.Consumer<Set<String>> sentTypes);
 
     /**
      * Records the proxy's answer to the response with {@code state.sentNonce}: an ACK, or a NACK with

@@ -92,12 +92,12 @@ final class DeltaStream extends AdsStreamBase implements StreamObserver<DeltaDis
     }
 
     @Override
-    Set<String> push(MeshView view) {
+    void push(MeshView view, java.util.function.Consumer<Set<String>> sentTypes) {
         lock.lock();
         try {
             Set<String> sent = new HashSet<>();
             if (closed) {
-                return sent;
+                return;
             }
             for (String type : SotwStream.PUSH_ORDER) {
                 Sub sub = subs.get(type);
@@ -105,7 +105,7 @@ final class DeltaStream extends AdsStreamBase implements StreamObserver<DeltaDis
                     sent.add(type);
                 }
             }
-            return sent;
+            sentTypes.accept(sent); // under the lock: our ACKs cannot overtake it
         } finally {
             lock.unlock();
         }

@@ -22,6 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
 final class MeshView {
     private final MeshState state;
     private final Map<ProxyNode.Key, NodeView> nodes = new ConcurrentHashMap<>();
+    private final Map<String, NodeView.Shared> shared = new ConcurrentHashMap<>();
     private final Map<String, Optional<XdsResource>> named = new ConcurrentHashMap<>();
 
     MeshView(MeshState state) {
@@ -65,6 +66,9 @@ final class MeshView {
     /** The named resources that exist, from the node's own first, then the mesh-wide ones. */
     ResourceSet named(ProxyNode node, String typeUrl, Collection<String> names) {
         ResourceSet own = nodeView(node).wildcard(typeUrl);
+        if (names.size() == own.resources().size() && own.resources().keySet().containsAll(names)) {
+            return own; // a sidecar names exactly its own routes / endpoints: no new set, no new hash
+        }
         List<XdsResource> out = new ArrayList<>(names.size());
         for (String name : names) {
             XdsResource r = own.resources().get(name);
@@ -79,7 +83,13 @@ final class MeshView {
     }
 
     private NodeView nodeView(ProxyNode node) {
-        return nodes.computeIfAbsent(node.key(), k -> NodeView.build(node, state));
+        NodeView v = nodes.get(node.key());
+        if (v == null) {
+            // Outside computeIfAbsent: building may take the shared map's lock for the service.
+            NodeView.Shared sv = shared.computeIfAbsent(node.mode() + "/" + node.service(), k -> NodeView.Shared.build(node, state));
+            v = nodes.computeIfAbsent(node.key(), k -> NodeView.build(node, sv));
+        }
+        return v;
     }
 
     private Optional<XdsResource> translate(String typeUrl, String name) {

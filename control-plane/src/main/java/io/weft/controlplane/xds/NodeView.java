@@ -24,10 +24,12 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The resources that belong to one group of identical proxies (same {@link ProxyNode.Key}) at one
- * mesh state: what they get for wildcard subscriptions. Immutable, shared by every stream of the
- * group, and consistent: {@link #build} refuses a view in which a listener names a missing route
- * configuration, a route a missing cluster, or an EDS cluster has no load assignment.
+ * The resources one group of identical proxies (same {@link ProxyNode.Key}) gets for wildcard
+ * subscriptions at one mesh state: its own (listeners, inbound route and cluster) plus the
+ * {@link Shared} part every proxy of its service shares (outbound routes, clusters, endpoints), which
+ * is translated once per service and mesh version however many proxies the service has. Immutable and
+ * consistent: {@link #build} refuses a view in which a listener names a missing route configuration, a
+ * route a missing cluster, or an EDS cluster has no load assignment.
  */
 final class NodeView {
     private final Map<String, ResourceSet> byType;
@@ -36,39 +38,44 @@ final class NodeView {
         this.byType = byType;
     }
 
-    /** @throws IllegalStateException naming the dangling references, if the translation is inconsistent */
-    static NodeView build(ProxyNode node, MeshState state) {
-        List<Listener> ls = ListenerTranslator.forNode(node);
-        List<RouteConfiguration> rs = RouteTranslator.forNode(node, state.config());
-        List<Cluster> cs = ClusterTranslator.forNode(node, state.config());
-        List<XdsResource> endpoints = new ArrayList<>();
-        for (Cluster c : cs) {
-            if (c.hasEdsClusterConfig()) {
+    /** What every proxy of one mode and service shares at one mesh state. */
+    record Shared(List<XdsResource> routes, List<XdsResource> clusters, List<XdsResource> endpoints) {
+        /** @throws IllegalStateException naming the dangling references, if the translation is inconsistent */
+        static Shared build(ProxyNode node, MeshState state) {
+            List<RouteConfiguration> rs = RouteTranslator.shared(node, state.config());
+            List<Cluster> cs = ClusterTranslator.shared(node, state.config());
+            List<XdsResource> endpoints = new ArrayList<>();
+            for (Cluster c : cs) {
                 EndpointTranslator.forName(c.getEdsClusterConfig().getServiceName(), state)
                         .ifPresent(cla -> endpoints.add(XdsResource.of(cla.getClusterName(), cla)));
             }
+            List<String> missing = new ArrayList<>();
+            Set<String> clusterNames = names(cs.stream().map(Cluster::getName).toList());
+            routeRefs(rs, clusterNames, missing);
+            Set<String> claNames = names(endpoints.stream().map(XdsResource::name).toList());
+            for (Cluster c : cs) {
+                if (c.hasEdsClusterConfig() && !claNames.contains(c.getEdsClusterConfig().getServiceName())) {
+                    missing.add("cluster " + c.getName() + " → endpoints " + c.getEdsClusterConfig().getServiceName());
+                }
+            }
+            refuse(node, missing);
+            return new Shared(rs.stream().map(r -> XdsResource.of(r.getName(), r)).toList(),
+                    cs.stream().map(c -> XdsResource.of(c.getName(), c)).toList(), List.copyOf(endpoints));
         }
-        checkConsistent(node, ls, rs, cs, endpoints);
-        return new NodeView(Map.of(
-                MeshNames.LISTENER_TYPE, ResourceSet.of(ls.stream().map(l -> XdsResource.of(l.getName(), l)).toList()),
-                MeshNames.ROUTE_TYPE, ResourceSet.of(rs.stream().map(r -> XdsResource.of(r.getName(), r)).toList()),
-                MeshNames.CLUSTER_TYPE, ResourceSet.of(cs.stream().map(c -> XdsResource.of(c.getName(), c)).toList()),
-                MeshNames.ENDPOINT_TYPE, ResourceSet.of(endpoints)));
     }
 
-    ResourceSet wildcard(String typeUrl) {
-        return byType.getOrDefault(typeUrl, ResourceSet.EMPTY);
+    /** @throws IllegalStateException naming the dangling references, if the translation is inconsistent */
+    static NodeView build(ProxyNode node, MeshState state) {
+        return build(node, Shared.build(node, state));
     }
 
-    private static void checkConsistent(ProxyNode node, List<Listener> ls, List<RouteConfiguration> rs, List<Cluster> cs,
-                                        List<XdsResource> endpoints) {
-        Set<String> routeNames = new TreeSet<>();
-        rs.forEach(r -> routeNames.add(r.getName()));
-        Set<String> clusterNames = new TreeSet<>();
-        cs.forEach(c -> clusterNames.add(c.getName()));
-        Set<String> claNames = new TreeSet<>();
-        endpoints.forEach(e -> claNames.add(e.name()));
+    static NodeView build(ProxyNode node, Shared shared) {
+        List<Listener> ls = ListenerTranslator.forNode(node);
+        List<RouteConfiguration> localRoutes = RouteTranslator.local(node);
+        List<Cluster> localClusters = ClusterTranslator.local(node);
         List<String> missing = new ArrayList<>();
+        Set<String> routeNames = names(localRoutes.stream().map(RouteConfiguration::getName).toList());
+        shared.routes().forEach(r -> routeNames.add(r.name()));
         for (Listener l : ls) {
             for (FilterChain fc : l.getFilterChainsList()) {
                 for (Filter f : fc.getFiltersList()) {
@@ -79,6 +86,28 @@ final class NodeView {
                 }
             }
         }
+        routeRefs(localRoutes, names(localClusters.stream().map(Cluster::getName).toList()), missing);
+        refuse(node, missing);
+        List<XdsResource> routes = new ArrayList<>(shared.routes());
+        localRoutes.forEach(r -> routes.add(XdsResource.of(r.getName(), r)));
+        List<XdsResource> clusters = new ArrayList<>(shared.clusters());
+        localClusters.forEach(c -> clusters.add(XdsResource.of(c.getName(), c)));
+        return new NodeView(Map.of(
+                MeshNames.LISTENER_TYPE, ResourceSet.of(ls.stream().map(l -> XdsResource.of(l.getName(), l)).toList()),
+                MeshNames.ROUTE_TYPE, ResourceSet.of(routes),
+                MeshNames.CLUSTER_TYPE, ResourceSet.of(clusters),
+                MeshNames.ENDPOINT_TYPE, ResourceSet.of(shared.endpoints())));
+    }
+
+    ResourceSet wildcard(String typeUrl) {
+        return byType.getOrDefault(typeUrl, ResourceSet.EMPTY);
+    }
+
+    private static Set<String> names(List<String> names) {
+        return new TreeSet<>(names);
+    }
+
+    private static void routeRefs(List<RouteConfiguration> rs, Set<String> clusterNames, List<String> missing) {
         for (RouteConfiguration rc : rs) {
             for (VirtualHost vh : rc.getVirtualHostsList()) {
                 for (Route r : vh.getRoutesList()) {
@@ -90,11 +119,9 @@ final class NodeView {
                 }
             }
         }
-        for (Cluster c : cs) {
-            if (c.hasEdsClusterConfig() && !claNames.contains(c.getEdsClusterConfig().getServiceName())) {
-                missing.add("cluster " + c.getName() + " → endpoints " + c.getEdsClusterConfig().getServiceName());
-            }
-        }
+    }
+
+    private static void refuse(ProxyNode node, List<String> missing) {
         if (!missing.isEmpty()) {
             throw new IllegalStateException("inconsistent resources for node " + node.id() + ": missing " + missing);
         }

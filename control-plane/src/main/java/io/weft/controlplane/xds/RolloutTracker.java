@@ -33,49 +33,72 @@ final class RolloutTracker {
         this.clock = clock;
     }
 
-    private static final class Rollout {
+    /** One pushed mesh version. Streams are added while it is pushed, each under the stream's own lock. */
+    static final class Rollout {
         final long version;
         final String cause;
         final Instant started;
-        final int targeted;
+        int targeted;
+        boolean pushed;
         final Map<AdsStreamBase, Set<String>> pending = new HashMap<>();
         final Map<String, String> nacked = new TreeMap<>();
         final Set<String> gone = new HashSet<>();
         Instant lastConverged;
 
-        Rollout(long version, String cause, Instant started, Map<AdsStreamBase, Set<String>> pushed) {
+        Rollout(long version, String cause, Instant started) {
             this.version = version;
             this.cause = cause;
             this.started = started;
-            pushed.forEach((s, types) -> {
-                if (!types.isEmpty()) {
-                    pending.put(s, new HashSet<>(types));
-                }
-            });
-            this.targeted = pending.size();
         }
 
         RolloutStatus status() {
             List<String> waiting = pending.keySet().stream().map(s -> s.node().id()).sorted().toList();
             int converged = targeted - pending.size() - gone.size();
-            Optional<Duration> took = pending.isEmpty() && lastConverged != null
-                    ? Optional.of(Duration.between(started, lastConverged)) : Optional.empty();
-            if (pending.isEmpty() && targeted == 0) {
-                took = Optional.of(Duration.ZERO);
-            }
+            Optional<Duration> took = pushed && pending.isEmpty()
+                    ? Optional.of(lastConverged == null ? Duration.ZERO : Duration.between(started, lastConverged))
+                    : Optional.empty();
             return new RolloutStatus(version, cause, started, targeted, converged, waiting, Map.copyOf(nacked),
                     List.copyOf(gone), took);
         }
     }
 
-    /** A mesh version was pushed; {@code pushed} says which streams were sent which types. */
-    void started(long version, String cause, Map<AdsStreamBase, Set<String>> pushed) {
+    /** A mesh version is about to be pushed. */
+    Rollout begin(long version, String cause) {
         lock.lock();
         try {
-            rollouts.addFirst(new Rollout(version, cause, clock.instant(), pushed));
+            Rollout r = new Rollout(version, cause, clock.instant());
+            rollouts.addFirst(r);
             while (rollouts.size() > KEEP) {
                 rollouts.removeLast();
             }
+            return r;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * {@code stream} was sent {@code types} for the rollout. Called by the stream while it still holds
+     * its lock, so its ACKs (processed under the same lock) always find the rollout ready for them.
+     */
+    void target(Rollout r, AdsStreamBase stream, Set<String> types) {
+        if (types.isEmpty()) {
+            return;
+        }
+        lock.lock();
+        try {
+            r.pending.put(stream, new HashSet<>(types));
+            r.targeted++;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Every stream has been pushed to. */
+    void pushed(Rollout r) {
+        lock.lock();
+        try {
+            r.pushed = true;
         } finally {
             lock.unlock();
         }

@@ -81,12 +81,12 @@ final class SotwStream extends AdsStreamBase implements StreamObserver<Discovery
     }
 
     @Override
-    Set<String> push(MeshView view) {
+    void push(MeshView view, java.util.function.Consumer<Set<String>> sentTypes) {
         lock.lock();
         try {
             Set<String> sent = new java.util.HashSet<>();
             if (closed) {
-                return sent;
+                return;
             }
             for (String type : PUSH_ORDER) {
                 Sub sub = subs.get(type);
@@ -94,7 +94,7 @@ final class SotwStream extends AdsStreamBase implements StreamObserver<Discovery
                     sent.add(type);
                 }
             }
-            return sent;
+            sentTypes.accept(sent); // under the lock: our ACKs cannot overtake it
         } finally {
             lock.unlock();
         }

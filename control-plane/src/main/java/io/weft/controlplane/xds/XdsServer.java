@@ -27,6 +27,9 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class XdsServer {
     private static final System.Logger LOG = System.getLogger(XdsServer.class.getName());
+    private static final int PUSH_THREADS = Math.max(1, Runtime.getRuntime().availableProcessors());
+    private static final java.util.concurrent.ExecutorService PUSHERS = java.util.concurrent.Executors.newFixedThreadPool(
+            PUSH_THREADS, Thread.ofPlatform().daemon().name("weft-push-", 0).factory());
     private final Set<AdsStreamBase> streams = ConcurrentHashMap.newKeySet();
     private final XdsListener listener;
     private final Clock clock;
@@ -74,17 +77,40 @@ public final class XdsServer {
     public void update(MeshState state, String cause) {
         MeshView next = new MeshView(state);
         view = next;
-        Map<AdsStreamBase, Set<String>> pushed = new HashMap<>();
-        for (AdsStreamBase s : streams) {
-            try {
-                pushed.put(s, s.push(next));
-            } catch (RuntimeException e) {
-                // An inconsistent translation for this node: it keeps its previous resources.
-                LOG.log(System.Logger.Level.ERROR, "not pushing mesh version " + state.version() + " to "
-                        + s.node().id() + ": " + e.getMessage());
+        RolloutTracker.Rollout rollout = rollouts.begin(state.version(), cause);
+        List<AdsStreamBase> all = List.copyOf(streams);
+        // Streams are independent (each has its own lock): push to them on every core.
+        int parts = Math.min(PUSH_THREADS, Math.max(1, all.size() / 64));
+        List<java.util.concurrent.Future<?>> done = new ArrayList<>(parts);
+        for (int p = 0; p < parts; p++) {
+            List<AdsStreamBase> slice = all.subList(all.size() * p / parts, all.size() * (p + 1) / parts);
+            Runnable job = () -> slice.forEach(s -> push(s, next, rollout));
+            if (p == parts - 1) {
+                job.run();
+            } else {
+                done.add(PUSHERS.submit(job));
             }
         }
-        rollouts.started(state.version(), cause, pushed);
+        for (var f : done) {
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (java.util.concurrent.ExecutionException e) {
+                LOG.log(System.Logger.Level.ERROR, "push failed: " + e.getCause());
+            }
+        }
+        rollouts.pushed(rollout);
+    }
+
+    private void push(AdsStreamBase s, MeshView next, RolloutTracker.Rollout rollout) {
+        try {
+            s.push(next, types -> rollouts.target(rollout, s, types));
+        } catch (RuntimeException e) {
+            // An inconsistent translation for this node: it keeps its previous resources.
+            LOG.log(System.Logger.Level.ERROR, "not pushing mesh version " + rollout.version + " to "
+                    + s.node().id() + ": " + e.getMessage());
+        }
     }
 
     /** Whether proxies that reconnect with endpoints keep them for now (see the constructor). */
@@ -108,7 +134,7 @@ public final class XdsServer {
         }
         MeshView current = view;
         for (AdsStreamBase s : streams) {
-            s.push(current);
+            s.push(current, types -> { });
         }
         return false;
     }

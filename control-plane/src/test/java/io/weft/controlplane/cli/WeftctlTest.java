@@ -99,7 +99,7 @@ class WeftctlTest {
 
                 Run applied = weftctl(cp, "config", "apply", change.toString(), "--author", "alice");
                 assertEquals(0, applied.status, applied.err);
-                assertTrue(applied.out.contains("orders-1 (orders)"), applied.out);
+                assertTrue(applied.out.matches("applied: mesh version \\d+, pushed to 1 proxies .*\n"), applied.out);
                 Run converging = weftctl(cp, "rollouts");
                 assertTrue(converging.out.lines().skip(1).findFirst().orElseThrow().contains("converging"), converging.out);
                 DiscoveryResponse pushed = orders.take();

@@ -276,6 +276,34 @@ class XdsProtocolTest {
                 e.getMessage());
     }
 
+    @Test
+    void badRequestsEndTheStreamWithAnErrorNamingTheField() throws Exception {
+        start(MESH, Duration.ZERO);
+        try (var c = AdsTestClient.sotw(channel)) {
+            c.send(request(null, MeshNames.LISTENER_TYPE, "", ""));
+            awaitTrue(() -> c.error != null);
+            assertEquals("INVALID_ARGUMENT: node: missing on the first request (expected: the proxy's node)",
+                    c.error.getMessage());
+        }
+        try (var c = AdsTestClient.sotw(channel)) {
+            c.send(request(AdsTestClient.sidecar("orders-1", "orders", 15006), "type.googleapis.com/envoy.Nope", "", ""));
+            awaitTrue(() -> c.error != null);
+            assertTrue(c.error.getMessage().startsWith("INVALID_ARGUMENT: type_url: \"type.googleapis.com/envoy.Nope\" "
+                    + "(expected: one of"), c.error.getMessage());
+        }
+        try (var c = AdsTestClient.sotw(channel)) {
+            Node bad = AdsTestClient.sidecar("orders-1", "orders", 15006).toBuilder()
+                    .setMetadata(AdsTestClient.sidecar("o", "orders", 1).getMetadata().toBuilder()
+                            .putFields(MeshNames.META_INBOUND_PORT, com.google.protobuf.Value.newBuilder().setNumberValue(70000).build()))
+                    .build();
+            c.send(request(bad, MeshNames.LISTENER_TYPE, "", ""));
+            awaitTrue(() -> c.error != null);
+            assertEquals("INVALID_ARGUMENT: node.metadata.weft.inbound_port: 70000.0 (expected: a port from 0 to 65535)",
+                    c.error.getMessage());
+        }
+        assertEquals(List.of(), xds.status(), "refused streams are not counted as proxies");
+    }
+
     private static String unpackName(com.google.protobuf.Any a) {
         try {
             return a.unpack(io.envoyproxy.envoy.config.cluster.v3.Cluster.class).getName();

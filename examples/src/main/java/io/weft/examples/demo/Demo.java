@@ -77,6 +77,7 @@ public final class Demo {
                 "--admin-port", "" + cpAdmin), log("control-plane")));
         awaitHttp("control plane", "http://127.0.0.1:" + cpAdmin + "/api/v1/proxies");
         table.put("control plane", "xDS 127.0.0.1:" + xds + ", admin http://127.0.0.1:" + cpAdmin + "/api/v1/proxies");
+        table.put("dashboard", "http://127.0.0.1:" + cpAdmin + "/ui/");
 
         List<Integer> sidecarAdmins = new ArrayList<>();
         String[][] apps = {
