@@ -1,6 +1,7 @@
 package io.weft.proto;
 
 import com.google.protobuf.Message;
+import io.weft.proto.v1.EdgeAggregate;
 import io.weft.proto.v1.EdgeAuthn;
 import io.weft.proto.v1.EdgeCache;
 import io.weft.proto.v1.EdgeGuard;
@@ -19,9 +20,13 @@ public final class EdgeFilterNames {
     public static final String RATE_LIMIT = "weft.edge.rate_limit";
     public static final String CACHE = "weft.edge.cache";
     public static final String TRANSFORM = "weft.edge.transform";
+    public static final String AGGREGATE = "weft.edge.aggregate";
 
-    /** Chain order: guard (CORS, size, IP lists), authentication, rate limit, cache, transformation. */
-    public static final List<String> ORDER = List.of(GUARD, AUTHN, RATE_LIMIT, CACHE, TRANSFORM);
+    /**
+     * Chain order: guard (CORS, size, IP lists), authentication, rate limit, cache, transformation, and
+     * aggregation, which answers the request itself (so the cache and the transformation see its answer).
+     */
+    public static final List<String> ORDER = List.of(GUARD, AUTHN, RATE_LIMIT, CACHE, TRANSFORM, AGGREGATE);
 
     private EdgeFilterNames() {
     }
@@ -34,6 +39,7 @@ public final class EdgeFilterNames {
             case RATE_LIMIT -> EdgeRateLimit.getDefaultInstance();
             case CACHE -> EdgeCache.getDefaultInstance();
             case TRANSFORM -> EdgeTransform.getDefaultInstance();
+            case AGGREGATE -> EdgeAggregate.getDefaultInstance();
             default -> throw new IllegalArgumentException("edge filter \"" + name + "\" (expected: one of " + ORDER + ")");
         };
     }

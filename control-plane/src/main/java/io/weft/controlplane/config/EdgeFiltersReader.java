@@ -20,7 +20,7 @@ import java.util.Set;
 /**
  * Reads the edge's policy from the mesh YAML: edge-wide declarations ({@code edge.jwtProviders},
  * {@code edge.apiKeys}, {@code edge.rateLimits}) and, per edge route, {@code auth}, {@code rateLimit},
- * {@code transform}, {@code cache} and {@code guard}. The result per route is the typed filter configs
+ * {@code transform}, {@code cache}, {@code guard} and {@code aggregate}. The result per route is the typed filter configs
  * ({@code weft.v1} messages) in chain order, with every declaration a route names inlined, so each route's
  * config is complete on its own. Declarations may come from any file; routes are resolved after all are read.
  * Errors name the file, the field and the expectation. Not thread-safe (one per load).
@@ -29,7 +29,7 @@ final class EdgeFiltersReader {
     /** Keys of the {@code edge} section. */
     static final Set<String> EDGE_KEYS = Set.of("virtualHosts", "jwtProviders", "apiKeys", "apiKeyHeader", "rateLimits");
     /** Extra keys an edge route may carry. */
-    static final Set<String> ROUTE_KEYS = Set.of("auth", "rateLimit", "transform", "cache", "guard");
+    static final Set<String> ROUTE_KEYS = Set.of("auth", "rateLimit", "transform", "cache", "guard", "aggregate");
 
     private static final Set<String> PROVIDER_KEYS = Set.of("name", "issuer", "audiences", "jwksUri", "jwksFile", "jwks",
             "refresh", "clockSkew", "forwardClaims", "maxTokenBytes", "algorithms");
@@ -103,6 +103,9 @@ final class EdgeFiltersReader {
         }
         if (!r.get("transform").isMissing()) {
             out.put(EdgeFilterNames.TRANSFORM, EdgeTransformReader.transform(r.get("transform")));
+        }
+        if (!r.get("aggregate").isMissing()) {
+            out.put(EdgeFilterNames.AGGREGATE, EdgeAggregateReader.aggregate(r.get("aggregate")));
         }
         return out;
     }

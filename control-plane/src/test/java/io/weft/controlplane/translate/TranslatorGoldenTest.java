@@ -35,11 +35,8 @@ class TranslatorGoldenTest {
     private static final JsonFormat.Printer JSON = JsonFormat.printer().usingTypeRegistry(JsonFormat.TypeRegistry.newBuilder()
             .add(HttpConnectionManager.getDescriptor()).add(Router.getDescriptor()).add(PeakEwma.getDescriptor())
             .add(RoundRobin.getDescriptor()).add(HttpProtocolOptions.getDescriptor())
-            .add(io.weft.proto.v1.EdgeGuard.getDescriptor().getFile().getMessageTypes())
-            .add(io.weft.proto.v1.EdgeAuthn.getDescriptor().getFile().getMessageTypes())
-            .add(io.weft.proto.v1.EdgeRateLimit.getDescriptor().getFile().getMessageTypes())
-            .add(io.weft.proto.v1.EdgeCache.getDescriptor().getFile().getMessageTypes())
-            .add(io.weft.proto.v1.EdgeTransform.getDescriptor().getFile().getMessageTypes()).build());
+            .add(io.weft.proto.EdgeFilterNames.ORDER.stream()
+                    .map(n -> io.weft.proto.EdgeFilterNames.defaultConfig(n).getDescriptorForType()).toList()).build());
 
     private static final List<Endpoint> REGISTERED = List.of(
             new Endpoint("users", "10.0.0.2", 15006, Map.of("version", "v1", "zone", "a"), "users-1"),

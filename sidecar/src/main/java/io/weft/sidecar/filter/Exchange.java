@@ -42,6 +42,7 @@ public final class Exchange {
     private final LocalReply localReply;
     private final ResponseHooks hooks;
     private byte[] requestBody;
+    private Upstreams upstreams = Upstreams.NONE;
     private String upstreamPath;
     private String upstreamAuthority;
     private HttpFilter[] filters;
@@ -179,6 +180,16 @@ public final class Exchange {
     }
 
     // ---- the request as it will be sent upstream
+
+    /** For the listener: where this exchange's own requests go (the snapshot it is served from). */
+    public void upstreams(Upstreams u) {
+        this.upstreams = Objects.requireNonNull(u, "u");
+    }
+
+    /** For filters that make requests of their own (aggregation, transcoding). */
+    public Upstreams upstreams() {
+        return upstreams;
+    }
 
     /** The headers that will be sent upstream; filters may add, change and remove. */
     public WritableHeaders<?> upstreamHeaders() {

@@ -1,6 +1,7 @@
 package io.weft.sidecar.filter;
 
 import com.google.protobuf.Any;
+import io.weft.sidecar.filter.aggregate.AggregateFilterFactory;
 import io.weft.sidecar.filter.authn.AuthnFilterFactory;
 import io.weft.sidecar.filter.cache.CacheFilterFactory;
 import io.weft.sidecar.filter.fault.FaultFilterFactory;
@@ -27,7 +28,8 @@ public final class FilterRegistry {
     /** Every filter that ships with Weft. Add a new filter package's factory here. */
     public static FilterRegistry builtIn() {
         return of(List.of(new FaultFilterFactory(), new GuardFilterFactory(), new AuthnFilterFactory(),
-                new RateLimitFilterFactory(), new CacheFilterFactory(), new TransformFilterFactory()));
+                new RateLimitFilterFactory(), new CacheFilterFactory(), new TransformFilterFactory(),
+                new AggregateFilterFactory()));
     }
 
     /** A registry of exactly these factories (tests use it to add their own). */

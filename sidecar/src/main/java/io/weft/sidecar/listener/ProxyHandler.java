@@ -14,6 +14,7 @@ import io.weft.sidecar.config.SnapshotHolder;
 import io.weft.sidecar.filter.Exchange;
 import io.weft.sidecar.filter.LocalReplyException;
 import io.weft.sidecar.filter.ResponseFlag;
+import io.weft.sidecar.filter.Upstreams;
 import io.weft.sidecar.route.RequestView;
 import io.weft.sidecar.route.Route;
 import io.weft.sidecar.route.RouteTable;
@@ -40,6 +41,11 @@ public final class ProxyHandler implements Handler {
     private final Forwarder forwarder;
     private final AccessLog accessLog;
     private final Ingress ingress;
+    private volatile Bound bound = new Bound(null, Upstreams.NONE);
+
+    /** The sub-request client of the latest snapshot, made once per snapshot. */
+    private record Bound(ConfigSnapshot snapshot, Upstreams upstreams) {
+    }
 
     public ProxyHandler(String listenerName, SnapshotHolder snapshots, Forwarder forwarder, AccessLog accessLog) {
         this(listenerName, snapshots, forwarder, accessLog, Ingress.PASS);
@@ -91,6 +97,7 @@ public final class ProxyHandler implements Handler {
                 Route r = route.get();
                 ConfigSnapshot s = snap.get();
                 ingress.begin(ex);
+                ex.upstreams(upstreams(s));
                 ex.run(r.filters(), e -> forwarder.forward(e, r, s));
             }
         } catch (LocalReplyException e) {
@@ -101,6 +108,15 @@ public final class ProxyHandler implements Handler {
         } finally {
             accessLog.log(ex);
         }
+    }
+
+    private Upstreams upstreams(ConfigSnapshot s) {
+        Bound b = bound;
+        if (b.snapshot() != s) {
+            b = new Bound(s, forwarder.upstreams(s));
+            bound = b; // a racing thread may make its own for the same snapshot; both are correct
+        }
+        return b.upstreams();
     }
 
     private static String requestId(ServerRequest req) {

@@ -5,6 +5,7 @@ import io.helidon.http.Status;
 import io.weft.sidecar.config.ConfigSnapshot;
 import io.weft.sidecar.filter.Exchange;
 import io.weft.sidecar.filter.ResponseFlag;
+import io.weft.sidecar.filter.Upstreams;
 import io.weft.sidecar.model.ClusterSpec;
 import io.weft.sidecar.model.EndpointSpec;
 import io.weft.sidecar.route.Route;
@@ -39,6 +40,11 @@ public final class Forwarder {
         this.http1 = Objects.requireNonNull(http1, "http1");
         this.http2 = Objects.requireNonNull(http2, "http2");
         this.grpc = Objects.requireNonNull(grpc, "grpc");
+    }
+
+    /** Requests filters make on their own, to the clusters of {@code snapshot}. */
+    public Upstreams upstreams(ConfigSnapshot snapshot) {
+        return new SubRequests(snapshot, http1, http2);
     }
 
     /** Forwards the exchange along {@code route} using the clusters of {@code snapshot}. */

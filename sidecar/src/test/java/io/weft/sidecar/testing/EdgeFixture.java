@@ -7,11 +7,6 @@ import io.envoyproxy.envoy.config.route.v3.Route;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter;
 import io.weft.proto.EdgeFilterNames;
 import io.weft.proto.MeshNames;
-import io.weft.proto.v1.EdgeAuthn;
-import io.weft.proto.v1.EdgeCache;
-import io.weft.proto.v1.EdgeGuard;
-import io.weft.proto.v1.EdgeRateLimit;
-import io.weft.proto.v1.EdgeTransform;
 import io.weft.sidecar.Sidecar;
 import io.weft.sidecar.bootstrap.Bootstrap;
 import io.weft.sidecar.filter.FilterRegistry;
@@ -30,9 +25,8 @@ import java.util.Set;
  * route turns on the ones it configures in {@code typed_per_filter_config}. Tests send real HTTP to it.
  */
 public final class EdgeFixture implements AutoCloseable {
-    private static final Map<Class<? extends Message>, String> NAMES = Map.of(EdgeGuard.class, EdgeFilterNames.GUARD,
-            EdgeAuthn.class, EdgeFilterNames.AUTHN, EdgeRateLimit.class, EdgeFilterNames.RATE_LIMIT,
-            EdgeCache.class, EdgeFilterNames.CACHE, EdgeTransform.class, EdgeFilterNames.TRANSFORM);
+    private static final Map<Class<?>, String> NAMES = EdgeFilterNames.ORDER.stream()
+            .collect(java.util.stream.Collectors.toMap(n -> EdgeFilterNames.defaultConfig(n).getClass(), n -> n));
     private static final Set<String> UNROUTED = Set.of("NCF", "NR", "NC", "UH");
 
     public final TestControlPlane xds;
