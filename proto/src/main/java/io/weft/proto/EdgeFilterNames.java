@@ -6,6 +6,7 @@ import io.weft.proto.v1.EdgeAuthn;
 import io.weft.proto.v1.EdgeCache;
 import io.weft.proto.v1.EdgeGuard;
 import io.weft.proto.v1.EdgeRateLimit;
+import io.weft.proto.v1.EdgeTranscode;
 import io.weft.proto.v1.EdgeTransform;
 import java.util.List;
 
@@ -21,12 +22,14 @@ public final class EdgeFilterNames {
     public static final String CACHE = "weft.edge.cache";
     public static final String TRANSFORM = "weft.edge.transform";
     public static final String AGGREGATE = "weft.edge.aggregate";
+    public static final String TRANSCODE = "weft.edge.transcode";
 
     /**
-     * Chain order: guard (CORS, size, IP lists), authentication, rate limit, cache, transformation, and
-     * aggregation, which answers the request itself (so the cache and the transformation see its answer).
+     * Chain order: guard (CORS, size, IP lists), authentication, rate limit, cache, transformation, then
+     * aggregation or transcoding, which answer the request themselves (so the cache and the
+     * transformation see their answers).
      */
-    public static final List<String> ORDER = List.of(GUARD, AUTHN, RATE_LIMIT, CACHE, TRANSFORM, AGGREGATE);
+    public static final List<String> ORDER = List.of(GUARD, AUTHN, RATE_LIMIT, CACHE, TRANSFORM, AGGREGATE, TRANSCODE);
 
     private EdgeFilterNames() {
     }
@@ -40,6 +43,7 @@ public final class EdgeFilterNames {
             case CACHE -> EdgeCache.getDefaultInstance();
             case TRANSFORM -> EdgeTransform.getDefaultInstance();
             case AGGREGATE -> EdgeAggregate.getDefaultInstance();
+            case TRANSCODE -> EdgeTranscode.getDefaultInstance();
             default -> throw new IllegalArgumentException("edge filter \"" + name + "\" (expected: one of " + ORDER + ")");
         };
     }

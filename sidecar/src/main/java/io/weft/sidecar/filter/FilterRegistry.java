@@ -7,6 +7,7 @@ import io.weft.sidecar.filter.cache.CacheFilterFactory;
 import io.weft.sidecar.filter.fault.FaultFilterFactory;
 import io.weft.sidecar.filter.guard.GuardFilterFactory;
 import io.weft.sidecar.filter.ratelimit.RateLimitFilterFactory;
+import io.weft.sidecar.filter.transcode.TranscodeFilterFactory;
 import io.weft.sidecar.filter.transform.TransformFilterFactory;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,7 +30,7 @@ public final class FilterRegistry {
     public static FilterRegistry builtIn() {
         return of(List.of(new FaultFilterFactory(), new GuardFilterFactory(), new AuthnFilterFactory(),
                 new RateLimitFilterFactory(), new CacheFilterFactory(), new TransformFilterFactory(),
-                new AggregateFilterFactory()));
+                new AggregateFilterFactory(), new TranscodeFilterFactory()));
     }
 
     /** A registry of exactly these factories (tests use it to add their own). */

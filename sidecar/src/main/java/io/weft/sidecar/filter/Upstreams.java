@@ -11,8 +11,16 @@ import java.util.Optional;
  */
 public interface Upstreams {
     /** For exchanges created outside a listener (no snapshot): every call fails with 503. */
-    Upstreams NONE = call -> {
-        throw new Failure(503, ResponseFlag.NCF, "no configuration to send " + call.cluster() + " a request");
+    Upstreams NONE = new Upstreams() {
+        @Override
+        public Reply send(Call call) {
+            throw new Failure(503, ResponseFlag.NCF, "no configuration to send " + call.cluster() + " a request");
+        }
+
+        @Override
+        public GrpcReply grpc(GrpcCall call) {
+            throw new Failure(503, ResponseFlag.NCF, "no configuration to send " + call.cluster() + " a request");
+        }
     };
 
     /**
@@ -22,6 +30,47 @@ public interface Upstreams {
      *                 reset, deadline passed, or a body over {@link Call#maxBodyBytes()}
      */
     Reply send(Call call);
+
+    /**
+     * Makes one unary gRPC call over HTTP/2 and waits for its status.
+     *
+     * @throws Failure when the cluster has no endpoint; a call that fails (unavailable, deadline
+     *                 exceeded, an error from the service) comes back as a {@link GrpcReply} with its code
+     */
+    GrpcReply grpc(GrpcCall call);
+
+    /**
+     * One unary gRPC call.
+     *
+     * @param fullMethod    {@code package.Service/Method}
+     * @param message       the serialized request message
+     * @param metadata      request metadata (lower-case ASCII keys)
+     * @param deadlineNanos absolute {@link System#nanoTime()} deadline
+     */
+    record GrpcCall(String cluster, String fullMethod, String authority, byte[] message, java.util.Map<String, String> metadata,
+                    long deadlineNanos) {
+        public GrpcCall {
+            Objects.requireNonNull(cluster, "cluster");
+            Objects.requireNonNull(fullMethod, "fullMethod");
+            Objects.requireNonNull(authority, "authority");
+            Objects.requireNonNull(message, "message");
+            metadata = java.util.Map.copyOf(metadata);
+        }
+    }
+
+    /**
+     * How a unary gRPC call ended.
+     *
+     * @param code        the gRPC status code (0 OK ... 16 UNAUTHENTICATED)
+     * @param description the status message; empty when none
+     * @param message     the serialized response message; empty unless OK
+     */
+    record GrpcReply(int code, String description, byte[] message) {
+        public GrpcReply {
+            Objects.requireNonNull(description, "description");
+            Objects.requireNonNull(message, "message");
+        }
+    }
 
     /**
      * One request.

@@ -44,7 +44,7 @@ public final class Forwarder {
 
     /** Requests filters make on their own, to the clusters of {@code snapshot}. */
     public Upstreams upstreams(ConfigSnapshot snapshot) {
-        return new SubRequests(snapshot, http1, http2);
+        return new SubRequests(snapshot, http1, http2, grpc);
     }
 
     /** Forwards the exchange along {@code route} using the clusters of {@code snapshot}. */

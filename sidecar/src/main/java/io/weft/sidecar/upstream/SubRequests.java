@@ -10,6 +10,7 @@ import io.weft.sidecar.upstream.client.Http2Upstream;
 import io.weft.sidecar.upstream.client.UpstreamException;
 import io.weft.sidecar.upstream.client.UpstreamRequest;
 import io.weft.sidecar.upstream.client.UpstreamResponse;
+import io.weft.sidecar.upstream.grpc.GrpcForwarder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -21,7 +22,19 @@ import java.net.SocketTimeoutException;
  * balancer picks the endpoint, the cluster's protocol picks HTTP/1.1 or HTTP/2, and the whole body is
  * read within the call's deadline. Immutable and thread-safe.
  */
-record SubRequests(ConfigSnapshot snapshot, Http1Client http1, Http2Upstream http2) implements Upstreams {
+record SubRequests(ConfigSnapshot snapshot, Http1Client http1, Http2Upstream http2, GrpcForwarder grpc) implements Upstreams {
+    @Override
+    public GrpcReply grpc(GrpcCall call) {
+        EndpointSpec ep = endpoint(call.cluster());
+        return grpc.unary(new InetSocketAddress(ep.address(), ep.port()), call);
+    }
+
+    private EndpointSpec endpoint(String clusterName) {
+        return snapshot.cluster(clusterName)
+                .orElseThrow(() -> new Failure(503, ResponseFlag.NC, "cluster " + clusterName + " not found"))
+                .pick().orElseThrow(() -> new Failure(503, ResponseFlag.UH, "no healthy upstream in " + clusterName));
+    }
+
     @Override
     public Reply send(Call call) {
         UpstreamCluster cluster = snapshot.cluster(call.cluster())

@@ -32,6 +32,7 @@ public final class EdgeFixture implements AutoCloseable {
     public final TestControlPlane xds;
     public final Sidecar edge;
     private final Map<String, int[]> clusters = new LinkedHashMap<>();
+    private final Set<String> http2 = new java.util.HashSet<>();
     private final boolean ownsControlPlane;
 
     private EdgeFixture(TestControlPlane xds, boolean ownsControlPlane, String nodeId, Clock clock, FilterRegistry filters) {
@@ -78,12 +79,22 @@ public final class EdgeFixture implements AutoCloseable {
         return r;
     }
 
+    /** Adds (or replaces) an HTTP/2 cluster (gRPC upstreams) with endpoints on these loopback ports. */
+    public EdgeFixture http2Cluster(String name, int... ports) {
+        http2.add(name);
+        return cluster(name, ports);
+    }
+
     /** Adds (or replaces) a cluster with endpoints on these loopback ports. */
     public EdgeFixture cluster(String name, int... ports) {
         clusters.put(name, ports);
         List<Message> out = new ArrayList<>();
         clusters.forEach((n, p) -> {
-            out.add(Xds.edsCluster(n).build());
+            var c = Xds.edsCluster(n);
+            if (http2.contains(n)) {
+                c.setHttp2ProtocolOptions(io.envoyproxy.envoy.config.core.v3.Http2ProtocolOptions.getDefaultInstance());
+            }
+            out.add(c.build());
             out.add(Xds.endpoints(n, p));
         });
         xds.set(out.toArray(Message[]::new));
