@@ -15,9 +15,11 @@ const REFRESH_MS = 2000;
 const main = document.getElementById('main');
 const status = document.getElementById('status');
 const banner = document.getElementById('banner');
+const announce = document.getElementById('announce'); // spoken only when the mesh version or reachability changes
 let current = null;   // {id, view}
 let timer = null;
 let lastOk = 0;
+let generation = 0;   // only the newest refresh schedules the next, so navigating never starts a second loop
 
 function pageId() {
   const id = location.hash.replace(/^#\/?/, '').split(/[/?]/)[0];
@@ -41,29 +43,43 @@ async function show() {
 
 async function refresh() {
   clearTimeout(timer);
+  const mine = ++generation;
   const view = current && current.view;
   try {
     const [mesh] = await Promise.all([get('/mesh'), view && view.update ? view.update() : null]);
+    if (mine !== generation) return; // a newer refresh owns the banner and the status line
     showBanner(mesh);
     if (mesh.ok) {
       lastOk = Date.now();
       status.textContent = `mesh version ${mesh.data.version} · updated ${new Date(lastOk).toLocaleTimeString()}`;
       status.classList.remove('stale');
+      say(`mesh version ${mesh.data.version}`);
     } else {
       status.textContent = `not updated: ${mesh.message || mesh.path}`;
       status.classList.add('stale');
+      say(status.textContent);
     }
   } catch (e) {
     status.textContent = `not updated: ${e.message}`;
     status.classList.add('stale');
+    say(status.textContent);
     console.error(e);
   } finally {
-    if (!document.hidden) timer = setTimeout(refresh, REFRESH_MS);
+    if (mine === generation && !document.hidden) timer = setTimeout(refresh, REFRESH_MS);
   }
 }
 
+function say(text) {
+  if (announce.textContent !== text) announce.textContent = text;
+}
+
+let bannerText = '';
+
+/** Redrawn only when the message changes, so a screen reader says it once. */
 function showBanner(mesh) {
-  const err = mesh.ok && mesh.data.lastConfigError;
+  const err = (mesh.ok && mesh.data.lastConfigError) || '';
+  if (err === bannerText) return;
+  bannerText = err;
   if (!err) {
     replace(banner);
     return;

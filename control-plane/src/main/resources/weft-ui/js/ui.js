@@ -10,9 +10,9 @@ export function unavailable(res, what) {
     'The dashboard will show it as soon as the control plane does (contract: docs/admin-api.md).');
 }
 
-/** The API's own error message, shown as it is. */
+/** The API's own error message, shown as it is (not an alert: it is redrawn on every refresh). */
 export function failure(res, what) {
-  return h('div', {class: 'notice error', role: 'alert'},
+  return h('div', {class: 'notice error'},
     h('strong', {}, `${what}: `), h('span', {class: 'message'}, res.message));
 }
 

@@ -16,6 +16,8 @@ import io.weft.controlplane.discovery.EndpointSource;
 import io.weft.controlplane.discovery.SelfRegistry;
 import io.weft.controlplane.model.MeshConfig;
 import io.weft.controlplane.model.MeshState;
+import io.weft.controlplane.telemetry.ControlPlaneMetrics;
+import io.weft.controlplane.xds.XdsListener;
 import io.weft.controlplane.xds.XdsServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -45,6 +47,7 @@ public final class ControlPlane implements AutoCloseable {
     private final ConfigChanges changes;
     private final Server grpc;
     private final WebServer admin;
+    private final ControlPlaneMetrics metrics = ControlPlaneMetrics.create(Clock.systemUTC());
     private final AdminAccess adminAccess;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("weft-cp-timer").factory());
@@ -52,7 +55,7 @@ public final class ControlPlane implements AutoCloseable {
     private ControlPlane(ControlPlaneOptions options) throws IOException {
         this.adminAccess = AdminAccess.forBinding(options.host(), options.adminToken()); // refuses a bad token first
         this.registry = new SelfRegistry(options.registrationGrace());
-        this.xds = new XdsServer(MeshState.of(0, MeshConfig.empty(), Map.of()), registry, Clock.systemUTC(),
+        this.xds = new XdsServer(MeshState.of(0, MeshConfig.empty(), Map.of()), XdsListener.all(registry, metrics), Clock.systemUTC(),
                 options.warmUp());
         this.consul = options.consul().map(c -> ConsulClients.create(c.address(), c.blockWait()));
         this.catalog = options.consul().map(c -> new ConsulCatalog(consul.orElseThrow(), c.blockWait()));
@@ -93,7 +96,9 @@ public final class ControlPlane implements AutoCloseable {
                 .host(options.host())
                 .port(options.adminPort())
                 .shutdownHook(false)
-                .routing(r -> AdminConsole.install(r, adminAccess, xds::state).register("/api/v1", new AdminApi(xds, changes)))
+                .routing(r -> AdminConsole.install(r, adminAccess, xds::state).register("/api/v1", new AdminApi(xds, changes))
+                        .get("/metrics", metrics::scrape)
+                        .get("/stats/prometheus", metrics::scrape))
                 .build()
                 .start();
     }
@@ -123,6 +128,11 @@ public final class ControlPlane implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the control plane: " + e.getMessage(), e);
         }
+    }
+
+    /** Control-plane metrics; also the hook the CA reports issuances to. */
+    public ControlPlaneMetrics metrics() {
+        return metrics;
     }
 
     public int xdsPort() {
@@ -168,6 +178,7 @@ public final class ControlPlane implements AutoCloseable {
         timer.shutdownNow();
         pipeline.close();
         registry.close();
+        metrics.close();
         catalog.ifPresent(ConsulCatalog::close);
         watcher.close();
         consul.ifPresent(Consul::destroy);

@@ -19,6 +19,7 @@ export default {
     const applyBtn = h('button', {type: 'button', id: 'apply', disabled: true, onclick: () => run('apply')}, 'Apply');
     let files = null; // name → text, as the API last reported
     const opened = new Set(); // files whose text the reader unfolded; kept across refreshes
+    let refusedText = '';
 
     replace(root,
       refused,
@@ -87,13 +88,17 @@ export default {
     return {
       async update() {
         const [cfg, mesh] = await Promise.all([get('/config'), get('/mesh')]);
-        const err = (mesh.ok && mesh.data.lastConfigError) || (cfg.ok && cfg.data.lastError);
-        replace(refused, err
-          ? h('div', {class: 'notice error', role: 'alert', id: 'refused-error'},
-            h('p', {}, h('strong', {}, 'Refused: '), 'the last change to the config source was not applied; ',
-              mesh.ok ? `mesh version ${mesh.data.version} stays in force.` : 'the previous config stays in force.'),
-            h('pre', {class: 'message'}, err))
-          : null);
+        const err = (mesh.ok && mesh.data.lastConfigError) || (cfg.ok && cfg.data.lastError) || '';
+        const says = err ? `${err}\n${mesh.ok ? mesh.data.version : ''}` : '';
+        if (says !== refusedText) { // redrawn only when it changes, so a screen reader says it once
+          refusedText = says;
+          replace(refused, err
+            ? h('div', {class: 'notice error', role: 'alert', id: 'refused-error'},
+              h('p', {}, h('strong', {}, 'Refused: '), 'the last change to the config source was not applied; ',
+                mesh.ok ? `mesh version ${mesh.data.version} stays in force.` : 'the previous config stays in force.'),
+              h('pre', {class: 'message'}, err))
+            : null);
+        }
         replace(current, section(cfg, 'The current config', data => currentFiles(data, opened)));
         if (cfg.ok) {
           const first = files === null && !editor.value;

@@ -7,6 +7,7 @@ import {section, syncOf, SYNC_LABEL, lastNack, certExpiry, typeShort, TYPE_ORDER
 const COLUMNS = [
   {key: 'node', label: 'Node', value: p => p.node.id},
   {key: 'service', label: 'Service', value: p => p.node.service},
+  {key: 'version', label: 'Version', value: p => (p.node.labels && p.node.labels.version) || ''},
   {key: 'mode', label: 'Mode', value: p => p.node.mode},
   {key: 'sync', label: 'Sync', value: p => syncOf(p).state},
   {key: 'connected', label: 'Connected since', value: p => p.connectedSince},
@@ -50,12 +51,12 @@ export default {
       return h('table', {class: 'data', id: 'proxies'},
         h('caption', {class: 'visually-hidden'}, 'Connected proxies'),
         h('thead', {}, h('tr', {},
-          COLUMNS.slice(0, 4).map(header),
+          COLUMNS.slice(0, 5).map(header),
           types.map(t => h('th', {scope: 'col', title: `${t}: version ACKed (and sent, if different)`}, t)),
           h('th', {scope: 'col'}, 'Last NACK'),
-          COLUMNS.slice(4).map(header))),
+          COLUMNS.slice(5).map(header))),
         h('tbody', {}, rows.length ? rows.map(p => row(p, types))
-          : h('tr', {}, h('td', {colspan: 7 + types.length, class: 'muted'},
+          : h('tr', {}, h('td', {colspan: COLUMNS.length + 1 + types.length, class: 'muted'},
             all.length ? 'No proxy matches the filter.' : 'No proxy is connected.'))));
     }
 
@@ -98,6 +99,7 @@ function row(p, types) {
   return h('tr', {'data-node': p.node.id, 'data-sync': sync.state},
     h('th', {scope: 'row'}, h('code', {}, p.node.id), h('div', {class: 'muted small'}, `${p.node.address} · ${p.protocol}`)),
     h('td', {}, p.node.service),
+    h('td', {}, (p.node.labels && p.node.labels.version) || h('span', {class: 'muted'}, '—')),
     h('td', {}, p.node.mode.toLowerCase()),
     h('td', {}, h('span', {class: `badge ${sync.state}`}, SYNC_LABEL[sync.state]),
       sync.pending.length ? h('div', {class: 'small muted'}, 'waiting for ', sync.pending.join(', ')) : null,
@@ -113,7 +115,12 @@ function row(p, types) {
 function typeCell(t) {
   if (!t) return h('td', {class: 'muted'}, '—');
   const acked = t.ackedVersion || 'none';
-  return h('td', {title: `subscribed: ${t.subscribed}`},
-    h('code', {}, acked),
-    t.sentVersion && t.sentVersion !== t.ackedVersion ? h('div', {class: 'small muted'}, `sent ${t.sentVersion}`) : null);
+  return h('td', {title: `ACKed ${acked}, sent ${t.sentVersion || 'nothing'}; subscribed: ${t.subscribed}`},
+    h('code', {}, short(acked)),
+    t.sentVersion && t.sentVersion !== t.ackedVersion ? h('div', {class: 'small muted'}, `sent ${short(t.sentVersion)}`) : null);
+}
+
+/** Versions are content hashes: the first 8 characters tell them apart; the cell's title has them whole. */
+function short(version) {
+  return version.length > 10 ? version.slice(0, 8) + '…' : version;
 }

@@ -104,8 +104,10 @@ function draw(model) {
     if (!a || !b) continue;
     const x1 = a.x + BOX_W, y1 = a.y + BOX_H / 2, x2 = b.x, y2 = b.y + BOX_H / 2;
     const bend = Math.max(40, Math.abs(x2 - x1) / 2);
-    const d = x2 > x1 ? `M ${x1} ${y1} C ${x1 + bend} ${y1}, ${x2 - bend} ${y2}, ${x2} ${y2}`
-      : `M ${x1} ${y1} C ${x1 + 80} ${y1 + 80}, ${x2 - 80} ${y2 + 80}, ${x2} ${y2}`;
+    const skips = x2 - x1 > COL_W; // passes columns in between: reach the target's height early, not across their boxes
+    const d = x2 <= x1 ? `M ${x1} ${y1} C ${x1 + 80} ${y1 + 80}, ${x2 - 80} ${y2 + 80}, ${x2} ${y2}`
+      : skips ? `M ${x1} ${y1} C ${x1 + 70} ${y2}, ${x2 - bend} ${y2}, ${x2} ${y2}`
+        : `M ${x1} ${y1} C ${x1 + bend} ${y1}, ${x2 - bend} ${y2}, ${x2} ${y2}`;
     const cls = errorClass(e.metrics);
     const mx = (x1 + x2) / 2, my = (y1 + y2) / 2;
     svg.append(s('g', {class: `call ${cls}${e.declared ? '' : ' undeclared'}`, 'data-from': e.from, 'data-to': e.to},

@@ -67,6 +67,28 @@ public final class MeshHarness implements AutoCloseable {
                 throw new IllegalStateException(s.bootstrap().nodeId() + " got no config within 20s");
             }
         }
+        // A proxy is ready with its first config, which may predate the other proxies' registration:
+        // wait until the callers (edge, orders) have endpoints for every service started here.
+        for (Sidecar caller : List.of(edge, orders)) {
+            awaitEndpoints(caller, List.of("users", "users-v2", "catalog", "catalog-v2", "payments", "orders"));
+        }
+    }
+
+    private void awaitEndpoints(Sidecar caller, List<String> services) throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        String url = "http://127.0.0.1:" + caller.adminPort() + "/clusters";
+        Predicate<String> allHaveEndpoints = body -> {
+            try {
+                var clusters = json.readTree(body);
+                return services.stream().allMatch(svc -> !clusters.has(svc) || !clusters.get(svc).path("endpoints").isEmpty());
+            } catch (IOException e) {
+                return false;
+            }
+        };
+        String last = await(Duration.ofSeconds(20), () -> get(url).body(), allHaveEndpoints);
+        if (!allHaveEndpoints.test(last)) {
+            throw new IllegalStateException(caller.bootstrap().nodeId() + " has no endpoints for some of " + services + ": " + last);
+        }
     }
 
     /** Stops the control plane (sidecars keep serving with their last config). */

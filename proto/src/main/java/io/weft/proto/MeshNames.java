@@ -38,6 +38,15 @@ public final class MeshNames {
             TYPE_PREFIX + "envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager";
     public static final String ROUTER_TYPE = TYPE_PREFIX + "envoy.extensions.filters.http.router.v3.Router";
 
+    /** Name of the HCM tracing provider carrying a {@code weft.v1.OtlpTracing}. */
+    public static final String OTLP_TRACER = "weft.tracers.otlp";
+    /** Name of the HCM access log carrying a {@code weft.v1.JsonAccessLog}. */
+    public static final String JSON_ACCESS_LOG = "weft.access_loggers.json";
+    /** The JSON access log's fields, in their default order (docs/observability.md describes each). */
+    public static final java.util.List<String> ACCESS_LOG_FIELDS = java.util.List.of("time", "trace_id", "span_id",
+            "request_id", "node", "listener", "method", "authority", "path", "route", "cluster", "upstream", "status",
+            "response_flags", "detail", "bytes_received", "bytes_sent", "duration_ms", "upstream_duration_ms", "attempts",
+            "downstream_peer", "peer_identity");
     /** Name of the Peak-EWMA entry ({@code weft.v1.PeakEwma}) in a Cluster's load_balancing_policy. */
     public static final String PEAK_EWMA_POLICY = "weft.lb.peak_ewma";
     /** Name of the HTTP protocol options key in Cluster.typed_extension_protocol_options. */

@@ -25,6 +25,7 @@ public final class Main {
                     usage: weft-sidecar sidecar --service NAME --app-port N [--node ID] [--namespace NS]
                                         [--control-plane HOST:PORT] [--address IP] [--inbound-port N]
                                         [--outbound-port N] [--admin-port N] [--labels k=v,...] [--config FILE]
+                                        [--drain-time 15s] [--outbound-grace 10s]
                            weft-sidecar edge --service NAME [--edge-port N] [--control-plane HOST:PORT] ...
                            weft-sidecar wait-ready [--admin-port 15020] [--timeout 60]""");
             return;
@@ -51,7 +52,7 @@ public final class Main {
             return;
         }
         Sidecar s = Sidecar.start(b);
-        Runtime.getRuntime().addShutdownHook(new Thread(s::close, "weft-shutdown"));
+        Runtime.getRuntime().addShutdownHook(new Thread(s::shutdown, "weft-shutdown")); // SIGTERM: drain, then stop
         String ports = mode == Bootstrap.Mode.SIDECAR
                 ? "inbound=" + s.inboundPort() + " outbound=127.0.0.1:" + s.outboundPort()
                 : "edge=" + s.edgePort();

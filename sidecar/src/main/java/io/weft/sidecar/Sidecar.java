@@ -7,81 +7,106 @@ import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.helidon.http.encoding.ContentEncodingContext;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.WebServerConfig;
 import io.weft.proto.MeshNames;
 import io.weft.sidecar.bootstrap.Bootstrap;
 import io.weft.sidecar.config.SnapshotCompiler;
 import io.weft.sidecar.config.SnapshotHolder;
+import io.weft.sidecar.edge.ProblemDirectHandler;
+import io.weft.sidecar.filter.cache.ResponseCaches;
 import io.weft.sidecar.filter.FilterContext;
 import io.weft.sidecar.filter.FilterRegistry;
 import io.weft.sidecar.filter.SharedResources;
 import io.weft.sidecar.listener.AccessLog;
 import io.weft.sidecar.listener.AdminService;
 import io.weft.sidecar.edge.EdgeIngress;
-import io.weft.sidecar.edge.ProblemDirectHandler;
-import io.weft.sidecar.filter.cache.ResponseCaches;
+import io.weft.sidecar.listener.Drain;
+import io.weft.sidecar.listener.ListenerStats;
 import io.weft.sidecar.listener.ProxyHandler;
+import io.weft.sidecar.telemetry.ProxyTelemetry;
 import io.weft.sidecar.upstream.Forwarder;
+import io.weft.sidecar.upstream.Ticker;
+import io.weft.sidecar.upstream.UpstreamRegistry;
 import io.weft.sidecar.upstream.client.Http1Client;
 import io.weft.sidecar.upstream.client.Http2Upstream;
 import io.weft.sidecar.upstream.grpc.GrpcForwarder;
 import io.weft.sidecar.xds.AdsClient;
-import io.weft.sidecar.xds.XdsUpdateListener;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A running Weft proxy: its listeners on Helidon WebServer (inbound + outbound for a sidecar, the
- * public listener for an edge, and the admin port), and the ADS client that keeps its snapshot current.
- * Ports are bound before the proxy registers, so port 0 works everywhere (tests bind ephemeral ports).
+ * public listener for an edge, and the admin port), the ADS client that keeps its snapshot current,
+ * and the upstream machinery. Ports are bound before the proxy registers, so port 0 works everywhere.
  */
 public final class Sidecar implements AutoCloseable {
     static final String INBOUND = "inbound";
     static final String OUTBOUND = "outbound";
     static final String EDGE = "edge";
+    private static final System.Logger LOG = System.getLogger(Sidecar.class.getName());
+    private static final Duration QUIET = Duration.ofSeconds(1);
 
     private final Bootstrap bootstrap;
     private final SnapshotHolder snapshots = new SnapshotHolder();
     private final SharedResources shared = new SharedResources();
-    private final WebServer server;
+    private final Drain drain = new Drain();
     private final Http1Client http1 = new Http1Client();
     private final Http2Upstream http2 = new Http2Upstream();
     private final GrpcForwarder grpc = new GrpcForwarder();
+    private final UpstreamRegistry upstreams;
+    private final WebServer server;
     private final ManagedChannel channel;
     private final AdsClient ads;
-    private final AdminService admin;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final ProxyTelemetry telemetry;
     private final Clock clock;
 
     private Sidecar(Bootstrap bootstrap, FilterRegistry filters, Clock clock) {
         this.bootstrap = bootstrap;
         this.clock = clock;
-        AdsClient[] adsRef = new AdsClient[1];
-        this.admin = new AdminService(bootstrap, snapshots, () -> adsRef[0] == null ? java.util.Optional.empty() : adsRef[0].lastError());
+        this.telemetry = ProxyTelemetry.create(bootstrap.nodeId(), bootstrap.service(), bootstrap.namespace(),
+                bootstrap.mode().name().toLowerCase(Locale.ROOT), clock);
+        this.upstreams = new UpstreamRegistry(Ticker.system(), bootstrap.labels().getOrDefault("zone", ""), http1,
+                telemetry.upstream());
         Forwarder forwarder = new Forwarder(http1, http2, grpc);
         AccessLog log = AccessLog.flagged();
+        AdsClient[] adsRef = new AdsClient[1];
         ContentEncodingContext identity = ContentEncodingContext.builder().contentEncodingsDiscoverServices(false).build();
-        io.helidon.webserver.WebServerConfig.Builder b = WebServer.builder()
+        Map<String, ListenerStats> stats = bootstrap.mode() == Bootstrap.Mode.SIDECAR
+                ? Map.of(MeshNames.INBOUND_LISTENER, new ListenerStats(), MeshNames.OUTBOUND_LISTENER, new ListenerStats())
+                : Map.of(MeshNames.EDGE_LISTENER, new ListenerStats());
+        AdminService admin = new AdminService(bootstrap, snapshots,
+                () -> adsRef[0] == null ? Optional.empty() : adsRef[0].lastError(), upstreams, http1, stats, drain);
+        WebServerConfig.Builder b = WebServer.builder()
                 .host("127.0.0.1")
                 .port(bootstrap.adminPort())
                 .contentEncoding(identity)
                 .shutdownHook(false)
                 .routing(r -> {
-                    r.register("/", admin);
+                    r.register("/", admin).register("/", telemetry.admin());
                     if (bootstrap.mode() == Bootstrap.Mode.EDGE) {
                         r.post("/edge/cache/purge", this::purge);
                     }
                 });
         if (bootstrap.mode() == Bootstrap.Mode.SIDECAR) {
             b.putSocket(INBOUND, s -> s.host("0.0.0.0").port(bootstrap.inboundPort()).contentEncoding(identity)
-                    .routing(r -> r.any(new ProxyHandler(MeshNames.INBOUND_LISTENER, snapshots, forwarder, log))));
+                    .routing(r -> r.any(handler(MeshNames.INBOUND_LISTENER, log, stats, true))));
             b.putSocket(OUTBOUND, s -> s.host("127.0.0.1").port(bootstrap.outboundPort()).contentEncoding(identity)
-                    .routing(r -> r.any(new ProxyHandler(MeshNames.OUTBOUND_LISTENER, snapshots, forwarder, log))));
+                    .routing(r -> r.any(handler(MeshNames.OUTBOUND_LISTENER, log, stats, false))));
         } else {
             // The edge is a listener like the others, with the edge's ingress: normalized paths, trusted
             // headers stripped, problem+json; its routes' chains hold the weft.edge.* filters.
-            ProxyHandler edge = new ProxyHandler(MeshNames.EDGE_LISTENER, snapshots, forwarder, log, new EdgeIngress());
+            ProxyHandler edge = new ProxyHandler(MeshNames.EDGE_LISTENER, snapshots, log, stats.get(MeshNames.EDGE_LISTENER),
+                    drain, false, telemetry.listener(MeshNames.EDGE_LISTENER), new EdgeIngress());
             b.putSocket(EDGE, s -> s.host("0.0.0.0").port(bootstrap.edgePort()).contentEncoding(identity)
                     .directHandlers(ProblemDirectHandler.all())
                     .routing(r -> r.any(edge)));
@@ -92,10 +117,14 @@ public final class Sidecar implements AutoCloseable {
                 .keepAliveTime(30, TimeUnit.SECONDS)
                 .build();
         FilterContext filterContext = new FilterContext(clock, shared, bootstrap.nodeId(), bootstrap.service(), "", "");
-        this.ads = new AdsClient(channel, node(), new SnapshotCompiler(filters, filterContext, snapshots),
-                new XdsUpdateListener() { });
+        this.ads = new AdsClient(channel, node(), new SnapshotCompiler(filters, filterContext, upstreams, forwarder, snapshots),
+                telemetry.xds());
         adsRef[0] = ads;
         ads.start();
+    }
+
+    private ProxyHandler handler(String listener, AccessLog log, Map<String, ListenerStats> stats, boolean inbound) {
+        return new ProxyHandler(listener, snapshots, log, stats.get(listener), drain, inbound, telemetry.listener(listener));
     }
 
     /** Binds the ports, then connects to the control plane. Does not wait for the first config. */
@@ -133,6 +162,63 @@ public final class Sidecar implements AutoCloseable {
         return bootstrap;
     }
 
+    /** Tracing, metrics and logs of this proxy; also the hooks upstream and TLS code report to. */
+    public ProxyTelemetry telemetry() {
+        return telemetry;
+    }
+
+    /**
+     * Graceful shutdown, as on SIGTERM: reports not ready and leaves the mesh (the control plane stops
+     * sending traffic here), keeps serving inbound — with {@code Connection: close} so callers move on —
+     * until inbound has been quiet for a second with nothing in flight (at most {@code drainTime}), then
+     * refuses new inbound requests (503 DR) while outbound keeps working for the app until
+     * {@code outboundGrace} after the start (sooner once the app has stopped listening and no outbound
+     * call is in flight), then stops. Blocks until done.
+     */
+    public void shutdown() {
+        if (closed.get()) {
+            return;
+        }
+        long start = System.nanoTime();
+        drain.startDraining();
+        LOG.log(System.Logger.Level.INFO, "draining: inbound for up to " + bootstrap.drainTime()
+                + ", outbound for up to " + bootstrap.outboundGrace());
+        ads.close();
+        channel.shutdownNow();
+        long quiet = Math.min(QUIET.toNanos(), bootstrap.drainTime().toNanos());
+        while (System.nanoTime() - start < bootstrap.drainTime().toNanos()
+                && !(drain.inboundInFlight() == 0 && drain.inboundQuietNanos() >= quiet)) {
+            pause();
+        }
+        drain.closeInbound();
+        while (System.nanoTime() - start < bootstrap.outboundGrace().toNanos()
+                && !(drain.outboundInFlight() == 0 && appGone())) {
+            pause();
+        }
+        close();
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(50);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Whether the local app no longer accepts connections (always true for an edge, which has none). */
+    private boolean appGone() {
+        if (bootstrap.mode() != Bootstrap.Mode.SIDECAR) {
+            return true;
+        }
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", bootstrap.appPort()), 100);
+            return false;
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
     private Node node() {
         boolean sidecar = bootstrap.mode() == Bootstrap.Mode.SIDECAR;
         Struct.Builder md = Struct.newBuilder()
@@ -166,16 +252,22 @@ public final class Sidecar implements AutoCloseable {
         return Value.newBuilder().setNumberValue(n).build();
     }
 
+    /** Stops at once: listeners, the ADS stream, the upstream clients. Use {@link #shutdown()} to drain first. */
     @Override
     public void close() {
-        admin.draining();
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        drain.startDraining();
         ads.close();
         channel.shutdownNow();
         server.stop();
+        upstreams.close();
         http1.close();
         http2.close();
         grpc.close();
         shared.close();
+        telemetry.close();
     }
 
     /** Admin: {@code POST /edge/cache/purge[?route=R][&prefix=/path]} drops cached edge responses. */

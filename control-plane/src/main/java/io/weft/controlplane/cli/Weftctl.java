@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * {@code weftctl}: the control plane's admin API for people, in a terminal.
@@ -30,12 +31,13 @@ import java.util.List;
  * weftctl [--admin URL] config apply FILE [--author NAME]
  * weftctl [--admin URL] config delete NAME
  * </pre>
- * The admin URL defaults to {@code $WEFT_ADMIN}, else {@code http://127.0.0.1:15000}. Exit status: 0 done,
+ * The admin URL defaults to {@code $WEFT_ADMIN}, else {@code http://127.0.0.1:15000}. An admin port that is
+ * not on loopback asks for the admin token: {@code --token-file FILE} or {@code $WEFT_ADMIN_TOKEN}. Exit status: 0 done,
  * 1 refused (invalid config), 2 usage error or control plane unreachable.
  */
 public final class Weftctl {
     static final String USAGE = """
-            usage: weftctl [--admin URL] COMMAND
+            usage: weftctl [--admin URL] [--token-file FILE] COMMAND
               proxy-status                 connected proxies: ACKed xDS versions per type, last NACK, connected since
               rollouts                     pushed changes: proxies converged, waiting, NACKs, convergence time
               config get [FILE]            the mesh config files in force
@@ -43,16 +45,22 @@ public final class Weftctl {
               config diff FILE             which proxies FILE would change, and how (dry run)
               config apply FILE [--author NAME]
               config delete NAME
-            the admin URL defaults to $WEFT_ADMIN, else http://127.0.0.1:15000""";
+            the admin URL defaults to $WEFT_ADMIN, else http://127.0.0.1:15000; an admin port not on loopback
+            asks for the admin token: --token-file FILE, or $WEFT_ADMIN_TOKEN
+            asked of the proxies' own admin ports (./weft ctl dispatches these):
+              why TRACE_ID|REQUEST_ID --admin HOST:PORT[,...]   which hop failed a request, and why
+              top --admin HOST:PORT[,...] [--window S] [--once]  per-route rps, error rate, p99""";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final URI admin;
+    private final Optional<String> token;
     private final PrintStream out;
     private final PrintStream err;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
 
-    Weftctl(URI admin, PrintStream out, PrintStream err) {
+    Weftctl(URI admin, Optional<String> token, PrintStream out, PrintStream err) {
         this.admin = admin;
+        this.token = token;
         this.out = out;
         this.err = err;
     }
@@ -74,11 +82,24 @@ public final class Weftctl {
             admin = rest.get(i + 1);
             rest.subList(i, i + 2).clear();
         }
+        Optional<String> token = Optional.ofNullable(System.getenv("WEFT_ADMIN_TOKEN")).map(String::trim)
+                .filter(t -> !t.isEmpty());
+        int t = rest.indexOf("--token-file");
+        if (t >= 0) {
+            try {
+                token = Optional.of(Files.readString(Path.of(rest.get(t + 1))).trim());
+            } catch (IndexOutOfBoundsException | IOException e) {
+                err.println("weftctl: --token-file: " + (t + 1 < rest.size() ? "cannot read " + rest.get(t + 1) : "missing value")
+                        + " (expected: a file holding the admin token)\n" + USAGE);
+                return 2;
+            }
+            rest.subList(t, t + 2).clear();
+        }
         if (rest.isEmpty() || rest.contains("-h") || rest.contains("--help")) {
             (rest.isEmpty() ? err : out).println(USAGE);
             return rest.isEmpty() ? 2 : 0;
         }
-        Weftctl ctl = new Weftctl(URI.create(admin.replaceAll("/+$", "")), out, err);
+        Weftctl ctl = new Weftctl(URI.create(admin.replaceAll("/+$", "")), token, out, err);
         try {
             return ctl.dispatch(rest);
         } catch (ConnectException e) {
@@ -162,9 +183,10 @@ public final class Weftctl {
     private int change(String method, String path, String body, boolean validateOnly) throws IOException, InterruptedException {
         HttpRequest.BodyPublisher pub = body == null ? HttpRequest.BodyPublishers.noBody()
                 : HttpRequest.BodyPublishers.ofString(body);
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(admin.resolve(path)).method(method, pub)
+        HttpResponse<String> r = http.send(request(path).method(method, pub)
                 .header("Content-Type", "application/yaml").timeout(Duration.ofSeconds(30)).build(),
                 HttpResponse.BodyHandlers.ofString());
+        refusedAccess(r);
         JsonNode json = parse(r);
         if (!json.path("valid").asBoolean(false)) {
             err.println("refused: " + json.path("error").asText(r.body()));
@@ -182,12 +204,27 @@ public final class Weftctl {
     }
 
     private JsonNode get(String path) throws IOException, InterruptedException {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(admin.resolve(path)).timeout(Duration.ofSeconds(10)).build(),
+        HttpResponse<String> r = http.send(request(path).timeout(Duration.ofSeconds(10)).build(),
                 HttpResponse.BodyHandlers.ofString());
+        refusedAccess(r);
         if (r.statusCode() != 200) {
             throw new IOException("GET " + path + ": HTTP " + r.statusCode() + " " + r.body());
         }
         return parse(r);
+    }
+
+    /** A request to the admin API, with the admin token when one is given. */
+    private HttpRequest.Builder request(String path) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(admin.resolve(path));
+        token.ifPresent(t -> b.header("Authorization", "Bearer " + t));
+        return b;
+    }
+
+    private void refusedAccess(HttpResponse<String> r) throws IOException {
+        if (r.statusCode() == 401) {
+            throw new IOException("the admin port asks for the admin token (" + (token.isPresent() ? "the one given is wrong"
+                    : "none given") + "; expected: --token-file FILE or WEFT_ADMIN_TOKEN)");
+        }
     }
 
     private static JsonNode parse(HttpResponse<String> r) throws IOException {

@@ -7,6 +7,7 @@ import io.weft.controlplane.model.MtlsMode;
 import io.weft.controlplane.model.NamespaceSpec;
 import io.weft.controlplane.model.RouteSpec;
 import io.weft.controlplane.model.ServiceSpec;
+import io.weft.controlplane.model.TelemetryConfig;
 import io.weft.controlplane.model.VirtualHostSpec;
 import io.weft.controlplane.model.WeightedTarget;
 import java.nio.file.Path;
@@ -28,7 +29,7 @@ import org.yaml.snakeyaml.error.YAMLException;
  */
 public final class MeshConfigLoader {
     private static final Set<String> TOP_KEYS =
-            Set.of("trustDomain", "mtls", "namespaces", "services", "virtualHosts", "authorization", "edge");
+            Set.of("trustDomain", "mtls", "namespaces", "services", "virtualHosts", "authorization", "edge", "telemetry");
 
     private MeshConfigLoader() {
     }
@@ -77,6 +78,8 @@ public final class MeshConfigLoader {
         private final Map<String, YamlNode> vhostNodes = new LinkedHashMap<>();
         private final List<VirtualHostSpec> edgeHosts = new ArrayList<>();
         private final List<YamlNode> edgeNodes = new ArrayList<>();
+        private TelemetryConfig telemetry = TelemetryConfig.DEFAULT;
+        private String telemetryFile;
         private final EdgeFiltersReader edgeFilters = new EdgeFiltersReader();
         private final Map<String, AuthorizationPolicy> policies = new LinkedHashMap<>();
         private final Map<String, YamlNode> policyNodes = new LinkedHashMap<>();
@@ -124,6 +127,14 @@ public final class MeshConfigLoader {
                 once(policy.name(), p.get("name"), "authorization policy", policyNodes);
                 policyNodes.put(policy.name(), p);
                 policies.put(policy.name(), policy);
+            }
+            YamlNode tel = root.get("telemetry");
+            if (!tel.isMissing()) {
+                if (telemetryFile != null) {
+                    throw tel.error("telemetry set again (first in " + telemetryFile + ")", "one declaration");
+                }
+                telemetry = TelemetryConfigReader.read(tel);
+                telemetryFile = root.file();
             }
             YamlNode edge = root.get("edge");
             edge.allowKeys(java.util.stream.Stream.concat(Set.of("virtualHosts", "listeners").stream(),
@@ -188,7 +199,7 @@ public final class MeshConfigLoader {
             }
             checkUniqueDomains(all);
             return new MeshConfig(trustDomain, services, all, edgeHosts, mtls, namespaces, List.copyOf(policies.values()),
-                    List.copyOf(listeners.values()));
+                    List.copyOf(listeners.values()), telemetry);
         }
 
         /** Attaches each edge route's filter configs, resolved now that every file's edge declarations are read. */

@@ -162,6 +162,16 @@ final class YamlNode {
         return i;
     }
 
+    double number(double defaultValue, double min, double max) {
+        if (value == null) {
+            return defaultValue;
+        }
+        if (!(value instanceof Number n) || !(n.doubleValue() >= min && n.doubleValue() <= max)) {
+            throw error("a number from " + plain(min) + " to " + plain(max));
+        }
+        return n.doubleValue();
+    }
+
     boolean bool(boolean defaultValue) {
         if (value == null) {
             return defaultValue;
@@ -224,6 +234,10 @@ final class YamlNode {
 
     List<String> stringList() {
         return list(YamlNode::requiredString);
+    }
+
+    private static String plain(double d) {
+        return d == Math.rint(d) ? String.valueOf((long) d) : String.valueOf(d);
     }
 
     private static String render(Object v) {

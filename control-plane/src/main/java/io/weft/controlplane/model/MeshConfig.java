@@ -17,13 +17,16 @@ import java.util.Optional;
  * @param namespaces     namespace settings by name (only namespaces that set something)
  * @param authorization  authorization policies, in declaration order
  * @param edgeListeners  the edge's public listeners and their filters
+ * @param telemetry      tracing and access-log settings for every proxy
  */
 public record MeshConfig(String trustDomain, Map<String, ServiceSpec> services,
                          Map<String, VirtualHostSpec> virtualHosts, List<VirtualHostSpec> edgeHosts,
                          MtlsMode mtls, Map<String, NamespaceSpec> namespaces,
-                         List<AuthorizationPolicy> authorization, List<EdgeListenerSpec> edgeListeners) {
+                         List<AuthorizationPolicy> authorization, List<EdgeListenerSpec> edgeListeners,
+                         TelemetryConfig telemetry) {
     public MeshConfig {
         Objects.requireNonNull(trustDomain, "trustDomain");
+        Objects.requireNonNull(telemetry, "telemetry");
         services = Map.copyOf(services);
         virtualHosts = Map.copyOf(virtualHosts);
         edgeHosts = List.copyOf(edgeHosts);
@@ -36,6 +39,14 @@ public record MeshConfig(String trustDomain, Map<String, ServiceSpec> services,
     public MeshConfig(String trustDomain, Map<String, ServiceSpec> services, Map<String, VirtualHostSpec> virtualHosts,
                       List<VirtualHostSpec> edgeHosts) {
         this(trustDomain, services, virtualHosts, edgeHosts, MtlsMode.PERMISSIVE, Map.of(), List.of(), List.of());
+    }
+
+    public MeshConfig(String trustDomain, Map<String, ServiceSpec> services,
+                      Map<String, VirtualHostSpec> virtualHosts, List<VirtualHostSpec> edgeHosts,
+                      MtlsMode mtls, Map<String, NamespaceSpec> namespaces,
+                      List<AuthorizationPolicy> authorization, List<EdgeListenerSpec> edgeListeners) {
+        this(trustDomain, services, virtualHosts, edgeHosts, mtls, namespaces, authorization, edgeListeners,
+                TelemetryConfig.DEFAULT);
     }
 
     public static MeshConfig empty() {

@@ -14,6 +14,7 @@ import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.Rds;
 import io.weft.controlplane.model.ProxyNode;
+import io.weft.controlplane.model.TelemetryConfig;
 import io.weft.proto.EdgeFilterNames;
 import io.weft.proto.MeshNames;
 import java.util.List;
@@ -36,14 +37,21 @@ public final class ListenerTranslator {
     private ListenerTranslator() {
     }
 
-    /** The listeners a Weft proxy gets for a wildcard LDS subscription. */
+    /** The listeners a Weft proxy gets for a wildcard LDS subscription, without telemetry settings. */
     public static List<Listener> forNode(ProxyNode node) {
+        return forNode(node, TelemetryConfig.DEFAULT);
+    }
+
+    /** The listeners a Weft proxy gets for a wildcard LDS subscription. */
+    public static List<Listener> forNode(ProxyNode node, TelemetryConfig telemetry) {
         return switch (node.mode()) {
             case SIDECAR -> List.of(
-                    socketListener(MeshNames.INBOUND_LISTENER, "0.0.0.0", node.inboundPort(), RouteTranslator.inboundName()),
-                    socketListener(MeshNames.OUTBOUND_LISTENER, "127.0.0.1", node.outboundPort(), MeshNames.OUTBOUND_LISTENER));
+                    socketListener(MeshNames.INBOUND_LISTENER, "0.0.0.0", node.inboundPort(), RouteTranslator.inboundName(),
+                            telemetry, List.of()),
+                    socketListener(MeshNames.OUTBOUND_LISTENER, "127.0.0.1", node.outboundPort(), MeshNames.OUTBOUND_LISTENER,
+                            telemetry, List.of()));
             case EDGE -> List.of(socketListener(MeshNames.EDGE_LISTENER, "0.0.0.0", node.edgePort(), MeshNames.EDGE_LISTENER,
-                    EDGE_FILTERS));
+                    telemetry, EDGE_FILTERS));
             case PROXYLESS -> List.of();
         };
     }
@@ -55,30 +63,27 @@ public final class ListenerTranslator {
     public static Listener api(String name, String service) {
         return Listener.newBuilder()
                 .setName(name)
-                .setApiListener(ApiListener.newBuilder().setApiListener(Any.pack(hcm(name, service))))
+                .setApiListener(ApiListener.newBuilder().setApiListener(Any.pack(hcm(name, service).build())))
                 .build();
     }
 
-    private static Listener socketListener(String name, String ip, int port, String routeConfig) {
-        return socketListener(name, ip, port, routeConfig, List.of());
-    }
-
-    private static Listener socketListener(String name, String ip, int port, String routeConfig, List<HttpFilter> filters) {
+    private static Listener socketListener(String name, String ip, int port, String routeConfig, TelemetryConfig telemetry,
+                                           List<HttpFilter> filters) {
         return Listener.newBuilder()
                 .setName(name)
                 .setAddress(Address.newBuilder().setSocketAddress(
                         SocketAddress.newBuilder().setAddress(ip).setPortValue(port)))
                 .addFilterChains(FilterChain.newBuilder().addFilters(Filter.newBuilder()
                         .setName("envoy.filters.network.http_connection_manager")
-                        .setTypedConfig(Any.pack(hcm(name, routeConfig, filters)))))
+                        .setTypedConfig(Any.pack(TelemetryTranslator.apply(hcm(name, routeConfig, filters), telemetry).build()))))
                 .build();
     }
 
-    private static HttpConnectionManager hcm(String statPrefix, String routeConfig) {
+    private static HttpConnectionManager.Builder hcm(String statPrefix, String routeConfig) {
         return hcm(statPrefix, routeConfig, List.of());
     }
 
-    private static HttpConnectionManager hcm(String statPrefix, String routeConfig, List<HttpFilter> filters) {
+    private static HttpConnectionManager.Builder hcm(String statPrefix, String routeConfig, List<HttpFilter> filters) {
         return HttpConnectionManager.newBuilder()
                 .setStatPrefix(statPrefix)
                 .setRds(Rds.newBuilder()
@@ -90,7 +95,6 @@ public final class ListenerTranslator {
                 // grpc-java requires the terminal filter to carry the Router typed config, not just its name.
                 .addHttpFilters(HttpFilter.newBuilder()
                         .setName("envoy.filters.http.router")
-                        .setTypedConfig(Any.pack(Router.getDefaultInstance())))
-                .build();
+                        .setTypedConfig(Any.pack(Router.getDefaultInstance())));
     }
 }

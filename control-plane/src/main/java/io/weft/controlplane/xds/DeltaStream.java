@@ -142,6 +142,7 @@ final class DeltaStream extends AdsStreamBase implements StreamObserver<DeltaDis
         String version = ResourceSet.of(current.values()).version();
         resp.setSystemVersionInfo(version).setNonce(nextNonce());
         sub.sent(version, resp.getNonce(), view.version());
+        server.listener().pushed(node, type, version, view.version());
         out.onNext(resp.build());
         return true;
     }

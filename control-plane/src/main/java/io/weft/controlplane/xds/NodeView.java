@@ -12,6 +12,7 @@ import io.envoyproxy.envoy.config.route.v3.WeightedCluster;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
 import io.weft.controlplane.model.MeshState;
 import io.weft.controlplane.model.ProxyNode;
+import io.weft.controlplane.model.TelemetryConfig;
 import io.weft.controlplane.translate.ClusterTranslator;
 import io.weft.controlplane.translate.EndpointTranslator;
 import io.weft.controlplane.translate.ListenerTranslator;
@@ -38,8 +39,9 @@ final class NodeView {
         this.byType = byType;
     }
 
-    /** What every proxy of one mode and service shares at one mesh state. */
-    record Shared(List<XdsResource> routes, List<XdsResource> clusters, List<XdsResource> endpoints) {
+    /** What every proxy of one mode and service shares at one mesh state (telemetry: for its listeners). */
+    record Shared(List<XdsResource> routes, List<XdsResource> clusters, List<XdsResource> endpoints,
+                  TelemetryConfig telemetry) {
         /** @throws IllegalStateException naming the dangling references, if the translation is inconsistent */
         static Shared build(ProxyNode node, MeshState state) {
             List<RouteConfiguration> rs = RouteTranslator.shared(node, state.config());
@@ -60,7 +62,8 @@ final class NodeView {
             }
             refuse(node, missing);
             return new Shared(rs.stream().map(r -> XdsResource.of(r.getName(), r)).toList(),
-                    cs.stream().map(c -> XdsResource.of(c.getName(), c)).toList(), List.copyOf(endpoints));
+                    cs.stream().map(c -> XdsResource.of(c.getName(), c)).toList(), List.copyOf(endpoints),
+                    state.config().telemetry());
         }
     }
 
@@ -70,7 +73,7 @@ final class NodeView {
     }
 
     static NodeView build(ProxyNode node, Shared shared) {
-        List<Listener> ls = ListenerTranslator.forNode(node);
+        List<Listener> ls = ListenerTranslator.forNode(node, shared.telemetry());
         List<RouteConfiguration> localRoutes = RouteTranslator.local(node);
         List<Cluster> localClusters = ClusterTranslator.local(node);
         List<String> missing = new ArrayList<>();

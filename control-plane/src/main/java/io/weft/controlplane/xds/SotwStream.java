@@ -114,6 +114,7 @@ final class SotwStream extends AdsStreamBase implements StreamObserver<Discovery
                 .setNonce(nextNonce());
         rs.resources().values().forEach(r -> resp.addResources(r.body()));
         sub.sent(rs.version(), resp.getNonce(), view.version());
+        server.listener().pushed(node, type, rs.version(), view.version());
         out.onNext(resp.build());
         return true;
     }

@@ -128,6 +128,23 @@ class WeftctlTest {
     }
 
     @Test
+    void offLoopbackTheAdminPortAsksForTheTokenAndWeftctlSendsIt() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("mesh"));
+        Files.writeString(dir.resolve("mesh.yaml"), MESH);
+        String token = "weftctl-test-token-0123456789";
+        Path tokenFile = Files.writeString(tmp.resolve("token"), token + "\n");
+        try (ControlPlane cp = ControlPlane.start(ControlPlaneOptions.defaults(dir).withPorts(0, 0)
+                .withAdmin("0.0.0.0", java.util.Optional.of(token)))) {
+            Run without = weftctl(cp, "rollouts");
+            assertEquals(2, without.status(), without.out());
+            assertTrue(without.err().contains("asks for the admin token (none given"), without.err());
+            Run with = weftctl(cp, "--token-file", tokenFile.toString(), "config", "get");
+            assertEquals(0, with.status(), with.err());
+            assertTrue(with.out().contains("orders: {dependsOn: [users]}"), with.out());
+        }
+    }
+
+    @Test
     void unreachableControlPlaneAndBadUsageExitWithTwo() {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);

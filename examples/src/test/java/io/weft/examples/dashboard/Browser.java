@@ -76,10 +76,12 @@ final class Browser implements AutoCloseable {
         return driver.findElements(By.cssSelector(css));
     }
 
+    /** The visible text of the first match, once there is a match with some visible text. */
     String text(String css) {
         return until(d -> {
             List<WebElement> found = d.findElements(By.cssSelector(css));
-            return found.isEmpty() ? null : found.get(0).getText();
+            String text = found.isEmpty() ? "" : found.get(0).getText();
+            return text.isEmpty() ? null : text;
         });
     }
 

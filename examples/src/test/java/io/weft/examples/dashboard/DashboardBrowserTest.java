@@ -171,9 +171,9 @@ class DashboardBrowserTest {
         browser.until(d -> Long.parseLong(browser.attribute("#convergence", "data-version")) >= Long.parseLong(version)
                 && "true".equals(browser.attribute("#convergence", "data-converged")));
         assertEquals("7 of 7", browser.text("#converged-count"));
-        // ... and the change is in the history with who made it and how many proxies it changed
-        String entry = browser.text("#rollout-list li[data-version='" + version + "']");
-        assertTrue(entry.contains("config: mesh.yaml by dashboard") && entry.contains(" of 1 proxies converged"), entry);
+        // ... and the change is in the history with who made it, converged on every proxy it changed
+        String entry = browser.text("#rollout-list li[data-version='" + version + "'][data-done='true']");
+        assertTrue(entry.contains("config: mesh.yaml by dashboard") && entry.contains("1 of 1 proxies converged in "), entry);
         browser.screenshot("rollouts-history");
     }
 
@@ -201,6 +201,7 @@ class DashboardBrowserTest {
             browser.until(d -> d.getCurrentUrl().contains("/ui/login")); // the browser keeps the #fragment
             browser.find("#token").sendKeys("not-the-admin-token");
             browser.click("#login button[type=submit]");
+            browser.until(d -> !browser.text("#login-error").isBlank()); // the answer arrives asynchronously
             assertTrue(browser.text("#login-error").startsWith("admin token: wrong"), browser.text("#login-error"));
             browser.screenshot("login-refused");
 

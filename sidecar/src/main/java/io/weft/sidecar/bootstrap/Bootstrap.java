@@ -1,5 +1,6 @@
 package io.weft.sidecar.bootstrap;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 
@@ -18,11 +19,30 @@ import java.util.Objects;
  * @param adminPort    admin port on loopback: /ready, /live, /config_dump (0: any free port)
  * @param edgePort     the public port in edge mode (0: any free port)
  * @param labels       labels announced with the registration (version, zone)
+ * @param drainTime    on shutdown, the longest inbound drain (it ends sooner once inbound has been quiet for a second)
+ * @param outboundGrace on shutdown, how long outbound keeps working for the app's own calls (it ends sooner
+ *                      once the app has stopped listening and no outbound call is in flight)
  */
 public record Bootstrap(Mode mode, String nodeId, String service, String namespace, String controlPlane,
                         String address, int inboundPort, int outboundPort, int appPort, int adminPort, int edgePort,
-                        Map<String, String> labels) {
+                        Map<String, String> labels, Duration drainTime, Duration outboundGrace) {
     public enum Mode { SIDECAR, EDGE }
+
+    public static final Duration DEFAULT_DRAIN_TIME = Duration.ofSeconds(15);
+    public static final Duration DEFAULT_OUTBOUND_GRACE = Duration.ofSeconds(10);
+
+    /** A bootstrap with the default drain time and outbound grace. */
+    public Bootstrap(Mode mode, String nodeId, String service, String namespace, String controlPlane, String address,
+                     int inboundPort, int outboundPort, int appPort, int adminPort, int edgePort, Map<String, String> labels) {
+        this(mode, nodeId, service, namespace, controlPlane, address, inboundPort, outboundPort, appPort, adminPort, edgePort,
+                labels, DEFAULT_DRAIN_TIME, DEFAULT_OUTBOUND_GRACE);
+    }
+
+    /** The same bootstrap with other shutdown timings. */
+    public Bootstrap withShutdown(Duration drain, Duration grace) {
+        return new Bootstrap(mode, nodeId, service, namespace, controlPlane, address, inboundPort, outboundPort, appPort,
+                adminPort, edgePort, labels, drain, grace);
+    }
 
     public Bootstrap {
         Objects.requireNonNull(mode, "mode");
@@ -32,5 +52,7 @@ public record Bootstrap(Mode mode, String nodeId, String service, String namespa
         Objects.requireNonNull(controlPlane, "controlPlane");
         Objects.requireNonNull(address, "address");
         labels = Map.copyOf(labels);
+        Objects.requireNonNull(drainTime, "drainTime");
+        Objects.requireNonNull(outboundGrace, "outboundGrace");
     }
 }

@@ -3,6 +3,7 @@ package io.weft.sidecar.bootstrap;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -20,7 +21,7 @@ import org.yaml.snakeyaml.error.YAMLException;
  */
 public final class BootstrapLoader {
     private static final Set<String> KEYS = Set.of("node", "service", "namespace", "control-plane", "address",
-            "inbound-port", "outbound-port", "app-port", "admin-port", "edge-port", "labels");
+            "inbound-port", "outbound-port", "app-port", "admin-port", "edge-port", "labels", "drain-time", "outbound-grace");
 
     private BootstrapLoader() {
     }
@@ -68,7 +69,9 @@ public final class BootstrapLoader {
                 mode == Bootstrap.Mode.SIDECAR ? requiredPort(values, origin, "app-port") : 0,
                 port(values, origin, "admin-port", 15020),
                 port(values, origin, "edge-port", mode == Bootstrap.Mode.EDGE ? 8080 : 0),
-                labels(values.getOrDefault("labels", ""), origin.getOrDefault("labels", "--labels")));
+                labels(values.getOrDefault("labels", ""), origin.getOrDefault("labels", "--labels")),
+                duration(values, origin, "drain-time", Bootstrap.DEFAULT_DRAIN_TIME),
+                duration(values, origin, "outbound-grace", Bootstrap.DEFAULT_OUTBOUND_GRACE));
     }
 
     private static void readFile(Path file, Map<String, String> values, Map<String, String> origin) {
@@ -140,6 +143,24 @@ public final class BootstrapLoader {
             // fall through
         }
         throw new IllegalArgumentException(origin.get(key) + ": \"" + v + "\" (expected: a port from 0 to 65535)");
+    }
+
+    /** A duration like {@code 15s}, {@code 500ms} or {@code 2m}. */
+    private static Duration duration(Map<String, String> values, Map<String, String> origin, String key, Duration dflt) {
+        String v = values.get(key);
+        if (v == null) {
+            return dflt;
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,9})(ms|s|m)").matcher(v.trim());
+        if (!m.matches()) {
+            throw new IllegalArgumentException(origin.get(key) + ": \"" + v + "\" (expected: a duration like 500ms, 15s or 2m)");
+        }
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "ms" -> Duration.ofMillis(n);
+            case "s" -> Duration.ofSeconds(n);
+            default -> Duration.ofMinutes(n);
+        };
     }
 
     private static Map<String, String> labels(String text, String origin) {

@@ -2,24 +2,41 @@ package io.weft.sidecar.config;
 
 import io.weft.sidecar.filter.FilterContext;
 import io.weft.sidecar.filter.FilterRegistry;
-import io.weft.sidecar.route.ChainCompiler;
+import io.weft.sidecar.model.ClusterSpec;
+import io.weft.sidecar.model.EndpointSpec;
+import io.weft.sidecar.model.EndpointsSpec;
+import io.weft.sidecar.model.ListenerSpec;
+import io.weft.sidecar.model.RouteConfigSpec;
+import io.weft.sidecar.route.RouteCompiler;
+import io.weft.sidecar.route.RouteTable;
+import io.weft.sidecar.upstream.Forwarder;
+import io.weft.sidecar.upstream.UpstreamCluster;
+import io.weft.sidecar.upstream.UpstreamRegistry;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
- * Turns accepted xDS state into compiled snapshots and swaps each one in. Holds what outlives a
- * snapshot: the filter registry and the filters' context. Called on the xDS client's thread.
+ * Turns accepted xDS state into compiled snapshots and swaps each one in. Refuses an inconsistent
+ * set: every listener's route configuration, every route's cluster and every EDS cluster's endpoints
+ * must be present. Holds what outlives a snapshot: the filter registry and context, the upstream
+ * registry (endpoint state, breakers) and the forwarder. Called on the xDS client's thread.
  */
 public final class SnapshotCompiler {
     private final FilterRegistry filters;
     private final FilterContext context;
+    private final UpstreamRegistry upstreams;
+    private final Forwarder forwarder;
     private final SnapshotHolder holder;
 
-    public SnapshotCompiler(FilterRegistry filters, FilterContext context, SnapshotHolder holder) {
+    public SnapshotCompiler(FilterRegistry filters, FilterContext context, UpstreamRegistry upstreams, Forwarder forwarder,
+                            SnapshotHolder holder) {
         this.filters = Objects.requireNonNull(filters, "filters");
         this.context = Objects.requireNonNull(context, "context");
+        this.upstreams = Objects.requireNonNull(upstreams, "upstreams");
+        this.forwarder = Objects.requireNonNull(forwarder, "forwarder");
         this.holder = Objects.requireNonNull(holder, "holder");
     }
 
@@ -33,10 +50,42 @@ public final class SnapshotCompiler {
      * @return what is still missing; empty when the snapshot was swapped in
      */
     public List<String> offer(ConfigSnapshot.Sources src, Map<String, String> versions) {
-        List<String> missing = new java.util.ArrayList<>();
-        Optional<ConfigSnapshot> s = ConfigSnapshot.build(src, versions,
-                l -> new ChainCompiler(l.name(), l.httpFilters(), filters, context), missing);
-        s.ifPresent(holder::swap);
+        List<String> missing = new ArrayList<>();
+        for (ListenerSpec l : src.listeners().values()) {
+            RouteConfigSpec rc = src.routes().get(l.routeConfigName());
+            if (rc == null) {
+                missing.add("RouteConfiguration " + l.routeConfigName() + " (for listener " + l.name() + ")");
+                continue;
+            }
+            for (String c : RouteTable.clustersOf(rc)) {
+                if (!src.clusters().containsKey(c)) {
+                    missing.add("Cluster " + c + " (for route configuration " + rc.name() + ")");
+                }
+            }
+        }
+        for (ClusterSpec c : src.clusters().values()) {
+            if (c.edsName().isPresent() && !src.endpoints().containsKey(c.edsName().get())) {
+                missing.add("ClusterLoadAssignment " + c.edsName().get() + " (for cluster " + c.name() + ")");
+            }
+        }
+        if (!missing.isEmpty()) {
+            return missing;
+        }
+        Map<String, UpstreamCluster> clusters = new HashMap<>();
+        for (ClusterSpec c : src.clusters().values()) {
+            List<EndpointSpec> eps = c.edsName().map(n -> src.endpoints().get(n)).map(EndpointsSpec::endpoints)
+                    .orElse(c.staticEndpoints());
+            clusters.put(c.name(), upstreams.compile(c, eps));
+        }
+        RouteCompiler.ForwardFactory forwards = forwarder.actions(clusters);
+        Map<String, RouteTable> tables = new HashMap<>();
+        for (ListenerSpec l : src.listeners().values()) {
+            RouteCompiler rc = new RouteCompiler(l.name(), l.httpFilters(), filters, context, forwards);
+            tables.put(l.name(), RouteTable.compile(src.routes().get(l.routeConfigName()), rc));
+        }
+        holder.swap(new ConfigSnapshot(Map.copyOf(tables), Map.copyOf(clusters), Map.copyOf(versions), src,
+                forwarder.upstreams(clusters)));
+        upstreams.retain(clusters.keySet());
         return missing;
     }
 }

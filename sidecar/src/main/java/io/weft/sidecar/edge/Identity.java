@@ -1,6 +1,6 @@
 package io.weft.sidecar.edge;
 
-import io.weft.sidecar.filter.Attribute;
+import io.weft.sidecar.filter.Exchange;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -16,7 +16,7 @@ import java.util.Set;
  */
 public record Identity(String subject, String method, Set<String> scopes, Map<String, String> claims) {
     public static final String API_KEY = "api-key";
-    public static final Attribute<Identity> ATTRIBUTE = Attribute.create("identity", Identity.class);
+    public static final Exchange.Attribute<Identity> ATTRIBUTE = Exchange.Attribute.create("identity", Identity.class);
 
     public Identity {
         Objects.requireNonNull(subject, "subject");

@@ -299,11 +299,13 @@ public final class Exchange {
     /** Answers locally in the listener's format (see {@link LocalReply}), marking the response with {@code flag}. */
     public void respond(Status status, ResponseFlag flag, String detail) {
         addFlag(flag);
+        note("detail", detail);
         respond(status, localReply.render(status, detail, response.headers()));
     }
 
     /** Answers locally in the listener's format, without a response flag (e.g. a malformed body). */
     public void respond(Status status, String detail) {
+        note("detail", detail);
         respond(status, localReply.render(status, detail, response.headers()));
     }
 
@@ -330,6 +332,7 @@ public final class Exchange {
     /** Sets a local reply's status, fields and flag on the response and returns its body. */
     byte[] render(LocalReplyException e) {
         e.flag().ifPresent(this::addFlag);
+        note("detail", e.detail());
         response.status(e.status());
         byte[] body = localReply.render(e.status(), e.detail(), response.headers());
         e.headers().forEach((k, v) -> response.headers().set(HeaderNames.create(k), v));
@@ -416,6 +419,30 @@ public final class Exchange {
 
     public <T> Optional<T> attribute(Attribute<T> key) {
         return attributes == null ? Optional.empty() : Optional.ofNullable(key.type().cast(attributes.get(key)));
+    }
+
+    /** A typed key for {@link #attribute}. Compare by identity: keep one constant per attribute. */
+    public static final class Attribute<T> {
+        private final String name;
+        private final Class<T> type;
+
+        private Attribute(String name, Class<T> type) {
+            this.name = name;
+            this.type = type;
+        }
+
+        public static <T> Attribute<T> create(String name, Class<T> type) {
+            return new Attribute<>(Objects.requireNonNull(name, "name"), Objects.requireNonNull(type, "type"));
+        }
+
+        Class<T> type() {
+            return type;
+        }
+
+        @Override
+        public String toString() {
+            return name;
+        }
     }
 
     /** Sees the response head just before it is sent. Must not throw. */

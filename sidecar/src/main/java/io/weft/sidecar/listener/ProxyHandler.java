@@ -14,10 +14,11 @@ import io.weft.sidecar.config.SnapshotHolder;
 import io.weft.sidecar.filter.Exchange;
 import io.weft.sidecar.filter.LocalReplyException;
 import io.weft.sidecar.filter.ResponseFlag;
-import io.weft.sidecar.filter.Upstreams;
 import io.weft.sidecar.route.RequestView;
 import io.weft.sidecar.route.Route;
 import io.weft.sidecar.route.RouteTable;
+import io.weft.sidecar.telemetry.ListenerTelemetry;
+import io.weft.sidecar.telemetry.RequestTelemetry;
 import io.weft.sidecar.upstream.Forwarder;
 import io.weft.sidecar.upstream.HopByHop;
 import java.util.Objects;
@@ -38,25 +39,34 @@ public final class ProxyHandler implements Handler {
 
     private final String listenerName;
     private final SnapshotHolder snapshots;
-    private final Forwarder forwarder;
     private final AccessLog accessLog;
+    private final ListenerStats stats;
+    private final Drain drain;
+    private final boolean inbound;
+    private final ListenerTelemetry telemetry;
     private final Ingress ingress;
-    private volatile Bound bound = new Bound(null, Upstreams.NONE);
 
-    /** The sub-request client of the latest snapshot, made once per snapshot. */
-    private record Bound(ConfigSnapshot snapshot, Upstreams upstreams) {
+    /**
+     * @param inbound whether this listener takes traffic for the local app (drained first on shutdown)
+     */
+    public ProxyHandler(String listenerName, SnapshotHolder snapshots, AccessLog accessLog, ListenerStats stats, Drain drain,
+                        boolean inbound, ListenerTelemetry telemetry) {
+        this(listenerName, snapshots, accessLog, stats, drain, inbound, telemetry, Ingress.PASS);
     }
 
-    public ProxyHandler(String listenerName, SnapshotHolder snapshots, Forwarder forwarder, AccessLog accessLog) {
-        this(listenerName, snapshots, forwarder, accessLog, Ingress.PASS);
-    }
-
-    public ProxyHandler(String listenerName, SnapshotHolder snapshots, Forwarder forwarder, AccessLog accessLog,
-                        Ingress ingress) {
+    /**
+     * @param inbound whether this listener takes traffic for the local app (drained first on shutdown)
+     * @param ingress what this kind of listener does around routing (the edge's path rules and error format)
+     */
+    public ProxyHandler(String listenerName, SnapshotHolder snapshots, AccessLog accessLog, ListenerStats stats, Drain drain,
+                        boolean inbound, ListenerTelemetry telemetry, Ingress ingress) {
         this.listenerName = Objects.requireNonNull(listenerName, "listenerName");
         this.snapshots = Objects.requireNonNull(snapshots, "snapshots");
-        this.forwarder = Objects.requireNonNull(forwarder, "forwarder");
         this.accessLog = Objects.requireNonNull(accessLog, "accessLog");
+        this.stats = Objects.requireNonNull(stats, "stats");
+        this.drain = Objects.requireNonNull(drain, "drain");
+        this.inbound = inbound;
+        this.telemetry = Objects.requireNonNull(telemetry, "telemetry");
         this.ingress = Objects.requireNonNull(ingress, "ingress");
     }
 
@@ -78,15 +88,25 @@ public final class ProxyHandler implements Handler {
         Optional<Route> route = refused != null ? Optional.empty()
                 : table.flatMap(t -> t.match(target.authority(), new View(req, routedPath)));
         String id = requestId(req);
+        RequestTelemetry tx = telemetry.begin(req, snap, target.authority(), path, id);
+        route.ifPresent(r -> tx.routed(r.name()));
         WritableHeaders<?> upstreamHeaders = upstreamHeaders(req, target.authority(), id);
         snap.ifPresent(s -> ingress.upstreamHeaders(s, req, upstreamHeaders));
-        String pathAndQuery = rawQuery.isEmpty() ? path : path + "?" + rawQuery;
         Exchange ex = new Exchange(req, res, listenerName, route.map(Route::name).orElse(""), target.authority(),
-                path, rawQuery, id, upstreamHeaders, route.map(r -> r.rewrite(pathAndQuery)).orElse(pathAndQuery),
+                path, rawQuery, id, upstreamHeaders, rawQuery.isEmpty() ? path : path + "?" + rawQuery,
                 ingress.localReply(), start);
+        ex.attribute(Forwarder.TELEMETRY, tx);
+        String traceId = tx.traceId();
+        ex.onResponse((status, headers) -> headers.set(ListenerTelemetry.TRACE_ID, traceId)); // replaces the upstream's
+        drain.enter(inbound);
         try {
+            if (inbound && drain.draining()) {
+                res.header(HeaderNames.CONNECTION, "close"); // callers move their connections elsewhere
+            }
             if (refused != null) {
                 ex.respond(refused);
+            } else if (inbound && drain.inboundClosed()) {
+                ex.respond(Status.SERVICE_UNAVAILABLE_503, ResponseFlag.DR, "this proxy is shutting down");
             } else if (snap.isEmpty()) {
                 ex.respond(Status.SERVICE_UNAVAILABLE_503, ResponseFlag.NCF, "proxy has no configuration yet");
             } else if (table.isEmpty()) {
@@ -94,11 +114,9 @@ public final class ProxyHandler implements Handler {
             } else if (route.isEmpty()) {
                 ex.respond(Status.NOT_FOUND_404, ResponseFlag.NR, "no route for " + target.authority() + path);
             } else {
-                Route r = route.get();
-                ConfigSnapshot s = snap.get();
                 ingress.begin(ex);
-                ex.upstreams(upstreams(s));
-                ex.run(r.filters(), e -> forwarder.forward(e, r, s));
+                ex.upstreams(snap.get().upstreams());
+                ex.run(route.get().filters(), route.get().action());
             }
         } catch (LocalReplyException e) {
             if (ex.responded()) {
@@ -106,17 +124,15 @@ public final class ProxyHandler implements Handler {
             }
             ex.respond(e);
         } finally {
+            drain.exit(inbound);
+            stats.record(ex);
+            tx.outcome(ex.status(), ex.flags(), ex.notes().getOrDefault("detail", ""), ex.cluster(), ex.upstreamHost());
+            // Body sizes as framed by content-length; chunked bodies count as 0 (a counting stream would
+            // change the response's framing).
+            tx.bytes(ex.requestHeaders().contentLength().orElse(0), res.headers().contentLength().orElse(0));
+            tx.finish();
             accessLog.log(ex);
         }
-    }
-
-    private Upstreams upstreams(ConfigSnapshot s) {
-        Bound b = bound;
-        if (b.snapshot() != s) {
-            b = new Bound(s, forwarder.upstreams(s));
-            bound = b; // a racing thread may make its own for the same snapshot; both are correct
-        }
-        return b.upstreams();
     }
 
     private static String requestId(ServerRequest req) {
@@ -166,6 +182,11 @@ public final class ProxyHandler implements Handler {
         @Override
         public String header(String lowerCaseName) {
             return req.headers().first(HeaderNames.create(lowerCaseName)).orElse(null);
+        }
+
+        @Override
+        public String queryParam(String name) {
+            return req.query().first(name).orElse(null);
         }
     }
 }

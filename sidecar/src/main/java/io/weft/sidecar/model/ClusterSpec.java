@@ -10,12 +10,14 @@ import java.util.Optional;
  *
  * @param edsName         the ClusterLoadAssignment to subscribe to, for EDS clusters
  * @param staticEndpoints the endpoints given inline, for STATIC clusters
- * @param lbPolicy        the load-balancing policy
+ * @param lb              the load-balancing policy and its parameters
+ * @param limits          concurrency limits and retry budget
+ * @param outlier         passive outlier detection, if configured
+ * @param healthCheck     active HTTP health check, if configured
  */
-public record ClusterSpec(String name, Optional<String> edsName, List<EndpointSpec> staticEndpoints,
-                          LbPolicy lbPolicy, Duration connectTimeout, Protocol protocol) {
-    public enum LbPolicy { ROUND_ROBIN, LEAST_REQUEST, RANDOM, RING_HASH }
-
+public record ClusterSpec(String name, Optional<String> edsName, List<EndpointSpec> staticEndpoints, LbSpec lb,
+                          Duration connectTimeout, Protocol protocol, LimitsSpec limits, Optional<OutlierSpec> outlier,
+                          Optional<HealthCheckSpec> healthCheck) {
     /**
      * The protocol spoken to the cluster's endpoints. gRPC requests always use HTTP/2 (cleartext,
      * prior knowledge), whatever this says.
@@ -33,8 +35,17 @@ public record ClusterSpec(String name, Optional<String> edsName, List<EndpointSp
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(edsName, "edsName");
         staticEndpoints = List.copyOf(staticEndpoints);
-        Objects.requireNonNull(lbPolicy, "lbPolicy");
+        Objects.requireNonNull(lb, "lb");
         Objects.requireNonNull(connectTimeout, "connectTimeout");
         Objects.requireNonNull(protocol, "protocol");
+        Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(outlier, "outlier");
+        Objects.requireNonNull(healthCheck, "healthCheck");
+    }
+
+    /** A plain cluster with defaults for everything but its name and endpoints source. */
+    public static ClusterSpec simple(String name, Optional<String> edsName, List<EndpointSpec> staticEndpoints) {
+        return new ClusterSpec(name, edsName, staticEndpoints, LbSpec.of(LbSpec.Policy.ROUND_ROBIN), Duration.ofSeconds(5),
+                Protocol.HTTP1, LimitsSpec.DEFAULTS, Optional.empty(), Optional.empty());
     }
 }

@@ -12,4 +12,7 @@ public interface RequestView {
 
     /** The first value of a header, or null when absent. */
     String header(String lowerCaseName);
+
+    /** The first value of a query parameter (decoded), or null when absent. */
+    String queryParam(String name);
 }

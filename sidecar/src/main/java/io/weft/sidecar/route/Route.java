@@ -1,54 +1,56 @@
 package io.weft.sidecar.route;
 
 import io.weft.sidecar.filter.Filters;
+import io.weft.sidecar.filter.Terminal;
 import io.weft.sidecar.model.HeaderSpec;
 import io.weft.sidecar.model.PathSpec;
+import io.weft.sidecar.model.QueryParamSpec;
+import io.weft.sidecar.model.RouteActionSpec;
 import io.weft.sidecar.model.RouteSpec;
 import io.weft.sidecar.model.VirtualHostSpec;
 import io.weft.sidecar.model.WeightedCluster;
-import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.Locale;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /**
- * A compiled route: its matchers, regexes and weights prepared once when the snapshot is built,
- * so matching a request allocates nothing and parses nothing. Immutable and thread-safe.
+ * A compiled route: its matchers, regexes, filter chain and action prepared once when the snapshot
+ * is built, so matching a request parses nothing. Immutable and thread-safe.
  */
 public final class Route {
     private final String name;
     private final PathSpec path;
     private final Pattern pathRegex;
-    private final List<Predicate<RequestView>> headerMatchers;
-    private final String[] clusters;
-    private final int[] cumulativeWeights;
-    private final Optional<Duration> timeout;
-    private final Optional<String> prefixRewrite;
+    private final List<Predicate<RequestView>> conditions;
+    private final List<String> clusters;
     private final Filters filters;
+    private final Terminal action;
 
-    private Route(RouteSpec spec, Filters filters) {
+    private Route(RouteSpec spec, Filters filters, Terminal action) {
         this.name = spec.name();
-        this.filters = filters;
         this.path = spec.path();
         this.pathRegex = spec.path().kind() == PathSpec.Kind.REGEX
                 ? Pattern.compile(spec.path().value(), spec.path().caseSensitive() ? 0 : Pattern.CASE_INSENSITIVE) : null;
-        this.headerMatchers = spec.headers().stream().map(Route::headerMatcher).toList();
-        this.clusters = spec.clusters().stream().map(WeightedCluster::cluster).toArray(String[]::new);
-        this.cumulativeWeights = new int[clusters.length];
-        int total = 0;
-        for (int i = 0; i < clusters.length; i++) {
-            total += spec.clusters().get(i).weight();
-            cumulativeWeights[i] = total;
-        }
-        this.timeout = spec.timeout();
-        this.prefixRewrite = spec.prefixRewrite();
+        this.conditions = java.util.stream.Stream.concat(spec.headers().stream().map(Route::headerMatcher),
+                spec.queryParams().stream().map(Route::queryMatcher)).toList();
+        this.clusters = clustersOf(spec);
+        this.filters = filters;
+        this.action = action;
     }
 
-    static Route compile(VirtualHostSpec host, RouteSpec spec, ChainCompiler chains) {
-        return new Route(spec, chains.compile(host, spec));
+    static Route compile(VirtualHostSpec host, RouteSpec spec, RouteCompiler compiler) {
+        return new Route(spec, compiler.chain(host, spec), compiler.action(spec));
+    }
+
+    /** Every cluster a route may send to (forward targets and mirrors). */
+    static List<String> clustersOf(RouteSpec spec) {
+        if (spec.action() instanceof RouteActionSpec.Forward f) {
+            return java.util.stream.Stream.concat(f.clusters().stream().map(WeightedCluster::cluster),
+                    f.mirrors().stream().map(RouteActionSpec.MirrorSpec::cluster)).distinct().toList();
+        }
+        return List.of();
     }
 
     public String name() {
@@ -60,104 +62,94 @@ public final class Route {
         return filters;
     }
 
-    public Optional<Duration> timeout() {
-        return timeout;
+    /** This route's action, compiled: the end of its chain. */
+    public Terminal action() {
+        return action;
     }
 
-    /** Every cluster this route may send to. */
     public List<String> clusters() {
-        return List.of(clusters);
+        return clusters;
     }
 
     boolean matches(RequestView req) {
         String p = req.path();
+        String v = path.value();
         boolean pathOk = switch (path.kind()) {
-            case PREFIX -> prefixMatches(p);
-            case EXACT -> path.caseSensitive() ? p.equals(path.value()) : p.equalsIgnoreCase(path.value());
+            case PREFIX -> prefixMatches(p, v);
+            case EXACT -> path.caseSensitive() ? p.equals(v) : p.equalsIgnoreCase(v);
             case REGEX -> pathRegex.matcher(p).matches();
+            case SEPARATED_PREFIX -> (path.caseSensitive() ? p.startsWith(v) : p.regionMatches(true, 0, v, 0, v.length()))
+                    && (p.length() == v.length() || p.charAt(v.length()) == '/' || v.endsWith("/"));
         };
         if (!pathOk) {
             return false;
         }
-        for (Predicate<RequestView> h : headerMatchers) {
-            if (!h.test(req)) {
+        for (Predicate<RequestView> c : conditions) {
+            if (!c.test(req)) {
                 return false;
             }
         }
         return true;
     }
 
-    /** Picks a destination cluster by weight. */
-    public String pickCluster() {
-        if (clusters.length == 1) {
-            return clusters[0];
-        }
-        int r = ThreadLocalRandom.current().nextInt(cumulativeWeights[cumulativeWeights.length - 1]);
-        for (int i = 0; i < cumulativeWeights.length; i++) {
-            if (r < cumulativeWeights[i]) {
-                return clusters[i];
-            }
-        }
-        return clusters[clusters.length - 1];
-    }
-
-    /** The path (with query) to send upstream, after any prefix rewrite. */
-    public String rewrite(String pathAndQuery) {
-        if (prefixRewrite.isEmpty() || path.kind() != PathSpec.Kind.PREFIX) {
-            return pathAndQuery;
-        }
-        String rest = pathAndQuery.substring(Math.min(path.value().length(), pathAndQuery.length()));
-        if (pathAndQuery.length() < path.value().length() || pathAndQuery.charAt(path.value().length() - 1) == '?') {
-            rest = pathAndQuery.substring(path.value().length() - 1); // the bare form of a "/"-terminated prefix
-        }
-        String prefix = prefixRewrite.get();
-        if (prefix.endsWith("/") && rest.startsWith("/")) {
-            rest = rest.substring(1);
-        }
-        String out = prefix + rest;
-        return out.startsWith("/") ? out : "/" + out;
-    }
-
-    private static Predicate<RequestView> headerMatcher(HeaderSpec h) {
-        String name = h.name();
-        Predicate<String> valueTest = switch (h.kind()) {
-            case EXACT -> v -> v.equals(h.value());
-            case PREFIX -> v -> v.startsWith(h.value());
-            case SUFFIX -> v -> v.endsWith(h.value());
-            case CONTAINS -> v -> v.contains(h.value());
-            case REGEX -> {
-                Pattern re = Pattern.compile(h.value());
-                yield v -> re.matcher(v).matches();
-            }
-            case PRESENT -> v -> true;
-        };
-        boolean invert = h.invert();
-        if (name.equals(":method")) {
-            return req -> valueTest.test(req.method()) != invert;
-        }
-        if (name.equals(":authority")) {
-            return req -> {
-                String v = req.header("host");
-                return (v != null && valueTest.test(v.toLowerCase(Locale.ROOT))) != invert;
-            };
-        }
-        return req -> {
-            String v = req.header(name);
-            return (v != null && valueTest.test(v)) != invert;
-        };
-    }
-
     /**
      * Prefix match; a prefix ending in {@code /} also matches the path without that slash, so
      * {@code /admin} cannot avoid the route for {@code /admin/}.
      */
-    private boolean prefixMatches(String p) {
-        String v = path.value();
+    private boolean prefixMatches(String p, String v) {
         boolean cs = path.caseSensitive();
         if (cs ? p.startsWith(v) : p.regionMatches(true, 0, v, 0, v.length())) {
             return true;
         }
         int bare = v.length() - 1;
         return bare > 0 && v.charAt(bare) == '/' && p.length() == bare && p.regionMatches(!cs, 0, v, 0, bare);
+    }
+
+    private static Predicate<String> valueTest(HeaderSpec.Kind kind, String value, boolean ignoreCase) {
+        String want = ignoreCase ? value.toLowerCase(Locale.ROOT) : value;
+        Predicate<String> raw = switch (kind) {
+            case EXACT -> v -> v.equals(want);
+            case PREFIX -> v -> v.startsWith(want);
+            case SUFFIX -> v -> v.endsWith(want);
+            case CONTAINS -> v -> v.contains(want);
+            case REGEX -> {
+                Pattern re = Pattern.compile(value, ignoreCase ? Pattern.CASE_INSENSITIVE : 0);
+                yield v -> re.matcher(v).matches();
+            }
+            case PRESENT -> v -> true;
+        };
+        return ignoreCase && kind != HeaderSpec.Kind.REGEX ? v -> raw.test(v.toLowerCase(Locale.ROOT)) : raw;
+    }
+
+    /** A compiled header condition (also {@code :method}, {@code :authority}, {@code :path}). */
+    public static Predicate<RequestView> headerMatcher(HeaderSpec h) {
+        String name = h.name();
+        Predicate<String> test = valueTest(h.kind(), h.value(), false);
+        boolean invert = h.invert();
+        if (name.equals(":method")) {
+            return req -> test.test(req.method()) != invert;
+        }
+        if (name.equals(":authority")) {
+            return req -> {
+                String v = req.header("host");
+                return (v != null && test.test(v.toLowerCase(Locale.ROOT))) != invert;
+            };
+        }
+        if (name.equals(":path")) {
+            return req -> test.test(req.path()) != invert;
+        }
+        return req -> {
+            String v = req.header(name);
+            return (v != null && test.test(v)) != invert;
+        };
+    }
+
+    private static Predicate<RequestView> queryMatcher(QueryParamSpec q) {
+        Predicate<String> test = valueTest(q.kind(), q.value(), q.ignoreCase());
+        String name = q.name();
+        return req -> {
+            String v = req.queryParam(name);
+            return v != null && test.test(v);
+        };
     }
 }

@@ -38,13 +38,13 @@ public final class RouteTable {
     }
 
     /** Compiles a route configuration for one listener, with that listener's filter chains. */
-    public static RouteTable compile(RouteConfigSpec spec, ChainCompiler chains) {
+    public static RouteTable compile(RouteConfigSpec spec, RouteCompiler compiler) {
         Map<String, List<Route>> exact = new HashMap<>();
         List<Map.Entry<String, List<Route>>> suffixes = new ArrayList<>();
         List<Map.Entry<String, List<Route>>> prefixes = new ArrayList<>();
         List<Route> any = null;
         for (VirtualHostSpec vh : spec.virtualHosts()) {
-            List<Route> routes = vh.routes().stream().map(r -> Route.compile(vh, r, chains)).toList();
+            List<Route> routes = vh.routes().stream().map(r -> Route.compile(vh, r, compiler)).toList();
             for (String d : vh.domains()) {
                 String domain = d.toLowerCase(Locale.ROOT);
                 if (domain.equals("*")) {
@@ -68,6 +68,12 @@ public final class RouteTable {
 
     public String name() {
         return name;
+    }
+
+    /** Every cluster a route configuration can send to, before it is compiled. */
+    public static List<String> clustersOf(RouteConfigSpec spec) {
+        return spec.virtualHosts().stream().flatMap(vh -> vh.routes().stream()).flatMap(r -> Route.clustersOf(r).stream())
+                .distinct().toList();
     }
 
     /** Every cluster any route of this table can send to. */

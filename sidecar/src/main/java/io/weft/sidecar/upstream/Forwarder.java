@@ -1,36 +1,50 @@
 package io.weft.sidecar.upstream;
 
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
-import io.weft.sidecar.config.ConfigSnapshot;
 import io.weft.sidecar.filter.Exchange;
 import io.weft.sidecar.filter.ResponseFlag;
 import io.weft.sidecar.filter.Upstreams;
 import io.weft.sidecar.model.ClusterSpec;
-import io.weft.sidecar.model.EndpointSpec;
-import io.weft.sidecar.route.Route;
+import io.weft.sidecar.route.RequestView;
+import io.weft.sidecar.route.RouteCompiler;
+import io.weft.sidecar.telemetry.RequestTelemetry;
 import io.weft.sidecar.upstream.client.Http1Client;
 import io.weft.sidecar.upstream.client.Http2Upstream;
-import io.weft.sidecar.upstream.grpc.GrpcForwarder;
 import io.weft.sidecar.upstream.client.UpstreamException;
 import io.weft.sidecar.upstream.client.UpstreamRequest;
 import io.weft.sidecar.upstream.client.UpstreamResponse;
+import io.weft.sidecar.upstream.grpc.GrpcForwarder;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The route action that sends a request upstream: picks the cluster and an endpoint, streams the
- * request there and the response back. When it cannot reach an upstream it answers itself with a
- * response flag saying why. Thread-safe.
+ * Sends requests upstream for every route's forward action: owns the protocol clients (HTTP/1.1
+ * pools, HTTP/2, gRPC), makes single attempts (endpoint pick, circuit breaker, outlier and latency
+ * accounting) and writes the outcome back, or a local answer with a response flag when there is no
+ * usable upstream answer. Thread-safe.
  */
 public final class Forwarder {
     /** Request bodies up to this size are read whole, so they go out with the head and can be resent. */
     static final int REPLAY_BUFFER = 64 * 1024;
+    private static final Exception GATEWAY_ERROR = new Exception("upstream answered 502, 503 or 504", null, false, false) {
+        private static final long serialVersionUID = 1L;
+    };
+
+    /** The request's telemetry, set by the listener; each upstream attempt becomes a client span under it. */
+    public static final Exchange.Attribute<RequestTelemetry> TELEMETRY =
+            Exchange.Attribute.create("weft.telemetry", RequestTelemetry.class);
 
     private final Http1Client http1;
     private final Http2Upstream http2;
@@ -42,64 +56,189 @@ public final class Forwarder {
         this.grpc = Objects.requireNonNull(grpc, "grpc");
     }
 
-    /** Requests filters make on their own, to the clusters of {@code snapshot}. */
-    public Upstreams upstreams(ConfigSnapshot snapshot) {
-        return new SubRequests(snapshot, http1, http2, grpc);
+    /** Requests filters make on their own (aggregation, transcoding), to one snapshot's clusters. */
+    public Upstreams upstreams(Map<String, UpstreamCluster> clusters) {
+        return new SubRequests(Map.copyOf(clusters), http1, http2, grpc);
     }
 
-    /** Forwards the exchange along {@code route} using the clusters of {@code snapshot}. */
-    public void forward(Exchange ex, Route route, ConfigSnapshot snapshot) {
-        String clusterName = route.pickCluster();
-        Optional<UpstreamCluster> cluster = snapshot.cluster(clusterName);
-        if (cluster.isEmpty()) {
-            ex.respond(Status.SERVICE_UNAVAILABLE_503, ResponseFlag.NC, "cluster " + clusterName + " not found");
-            return;
+    /** Compiles forward actions against one snapshot's clusters. */
+    public RouteCompiler.ForwardFactory actions(Map<String, UpstreamCluster> clusters) {
+        return (route, action) -> new ForwardAction(this, route, action, Map.copyOf(clusters));
+    }
+
+    /** One attempt: an endpoint by the cluster's policy (avoiding {@code avoid}), the breaker, the call. */
+    ForwardAction.Attempt attempt(Exchange ex, UpstreamCluster c, UpstreamRequest req, boolean h2, long hash,
+                                  EndpointState avoid, long routeDeadline, long perTryNanos, int number) {
+        ClusterState cs = c.state();
+        Optional<EndpointState> pick = c.pick(hash, avoid);
+        if (pick.isEmpty()) {
+            cs.noHealthy.increment();
+            return local(ResponseFlag.UH, noHealthy(c), number);
         }
-        Optional<EndpointSpec> endpoint = cluster.get().pick();
-        if (endpoint.isEmpty()) {
-            ex.upstream(clusterName, "", 0);
-            ex.respond(Status.SERVICE_UNAVAILABLE_503, ResponseFlag.UH, "no healthy upstream in " + clusterName);
-            return;
-        }
-        EndpointSpec ep = endpoint.get();
-        ex.upstream(clusterName, ep.authority(), 1);
-        long deadline = route.timeout().map(t -> System.nanoTime() + t.toNanos()).orElse(0L);
-        if (isGrpc(ex) && !ex.request().prologue().protocolVersion().equals("1.1")) {
-            grpc.forward(ex, new InetSocketAddress(ep.address(), ep.port()), deadline);
-            return;
-        }
-        UpstreamRequest req;
+        EndpointState e = pick.get();
+        Optional<RequestTelemetry.Attempt> span = ex.attribute(TELEMETRY)
+                .map(t -> t.attempt(c.name(), e.spec().address(), e.spec().port()));
+        span.ifPresent(a -> a.inject(ex.upstreamHeaders())); // the request's headers are the exchange's
+        e.inflight.incrementAndGet();
+        AtomicBoolean released = new AtomicBoolean();
+        Runnable release = () -> {
+            if (released.compareAndSet(false, true)) {
+                e.inflight.decrementAndGet();
+            }
+        };
+        long start = System.nanoTime();
+        long deadline = perTryNanos <= 0 ? routeDeadline
+                : routeDeadline == 0 ? start + perTryNanos : Math.min(routeDeadline, start + perTryNanos);
         try {
-            req = new UpstreamRequest(ex.method(), ex.upstreamPath(), ex.upstreamAuthority(),
-                    ex.upstreamHeaders(), body(ex));
-        } catch (IOException e) {
-            ex.addFlag(ResponseFlag.DC);
-            throw new UncheckedIOException("reading the request body from the client", e);
+            UpstreamResponse r = h2 ? http2.send(e.address(), req, false, deadline)
+                    : http1.send(e.address(), req, (int) c.spec().connectTimeout().toMillis(), deadline);
+            long latency = System.nanoTime() - start;
+            cs.recordAttempt(e, OutlierDetector.classify(r.status()), latency);
+            span.ifPresent(a -> a.end(r.status()));
+            return new ForwardAction.Attempt(r, null, e, null, null, number, release);
+        } catch (UpstreamException ue) {
+            cs.recordAttempt(e, OutlierDetector.Outcome.LOCAL_FAILURE, System.nanoTime() - start);
+            span.ifPresent(a -> a.fail(flagOf(ue).name(), ue.getMessage()));
+            release.run();
+            return new ForwardAction.Attempt(null, ue, e, null, null, number, release);
         }
-        int connectMillis = (int) cluster.get().spec().connectTimeout().toMillis();
-        UpstreamResponse up;
-        try {
-            InetSocketAddress address = new InetSocketAddress(ep.address(), ep.port());
-            up = useHttp2(ex, cluster.get().spec().protocol())
-                    ? http2.send(address, req, trailersAccepted(ex), deadline)
-                    : http1.send(address, req, connectMillis, deadline);
-        } catch (UpstreamException e) {
-            fail(ex, e);
+    }
+
+    static ForwardAction.Attempt local(ResponseFlag flag, String detail, int number) {
+        return new ForwardAction.Attempt(null, null, null, flag, detail, number, () -> { });
+    }
+
+    /**
+     * Records a request's final outcome (after retries) with the cluster's circuit breaker: connect
+     * failures, resets, timeouts and 502/503/504 count against it.
+     */
+    static void recordOutcome(CircuitBreaker cb, ForwardAction.Attempt a, long startNanos) {
+        long d = System.nanoTime() - startNanos;
+        if (a.failure() != null) {
+            cb.onError(d, TimeUnit.NANOSECONDS, a.failure());
+        } else if (a.response() != null && OutlierDetector.classify(a.status()) == OutlierDetector.Outcome.GATEWAY_ERROR) {
+            cb.onError(d, TimeUnit.NANOSECONDS, GATEWAY_ERROR);
+        } else if (a.response() != null) {
+            cb.onSuccess(d, TimeUnit.NANOSECONDS);
+        } else {
+            cb.releasePermission(); // refused locally (no healthy endpoint): says nothing about the upstream
+        }
+    }
+
+    private static String noHealthy(UpstreamCluster c) {
+        int n = 0;
+        int ejected = 0;
+        int failing = 0;
+        int marked = 0;
+        for (EndpointState e : c.state().endpoints()) {
+            n++;
+            ejected += e.ejected() ? 1 : 0;
+            failing += e.activeHealthy() ? 0 : 1;
+            marked += e.spec().healthy() ? 0 : 1;
+        }
+        return "no healthy upstream in cluster " + c.name() + " (" + n + " endpoints: " + ejected + " ejected as outliers, "
+                + failing + " failing health checks, " + marked + " marked unhealthy by the control plane)";
+    }
+
+    private static ResponseFlag flagOf(UpstreamException e) {
+        return switch (e.kind()) {
+            case TIMEOUT -> ResponseFlag.UT;
+            case CONNECT_FAILURE -> ResponseFlag.UF;
+            case RESET, PROTOCOL_ERROR -> ResponseFlag.UR;
+        };
+    }
+
+    /** Writes an attempt's outcome downstream: the upstream response, or a local answer saying why there is none. */
+    void finish(Exchange ex, ForwardAction.Attempt a, UpstreamRequest req) {
+        if (a.localFlag() != null) {
+            ex.respond(Status.SERVICE_UNAVAILABLE_503, a.localFlag(), a.localDetail());
             return;
         }
+        if (a.failure() != null) {
+            UpstreamException e = a.failure();
+            switch (e.kind()) {
+                case TIMEOUT -> ex.respond(Status.GATEWAY_TIMEOUT_504, ResponseFlag.UT, "upstream request timeout: " + e.getMessage());
+                case CONNECT_FAILURE -> ex.respond(Status.SERVICE_UNAVAILABLE_503, ResponseFlag.UF,
+                        "upstream connect error: " + e.getMessage());
+                case RESET -> ex.respond(Status.SERVICE_UNAVAILABLE_503, ResponseFlag.UR, e.getMessage());
+                case PROTOCOL_ERROR -> ex.respond(Status.BAD_GATEWAY_502, ResponseFlag.UR, e.getMessage());
+            }
+            return;
+        }
+        UpstreamResponse up = a.response();
         try (up) {
             ResponseRelay.relay(up, ex, req.method().equals("HEAD"), trailersAccepted(ex));
         } catch (IOException | UncheckedIOException e) {
             // The response has started; all a proxy can do is cut the connection so the caller sees it.
             up.abort();
             ex.addFlag(ResponseFlag.UC);
-            throw new UncheckedIOException("upstream " + ep.authority() + " broke off the response",
+            throw new UncheckedIOException("upstream " + up.endpoint() + " broke off the response",
                     e instanceof IOException io ? io : ((UncheckedIOException) e).getCause());
+        } finally {
+            a.release().run();
         }
     }
 
+    /** A gRPC call: one endpoint (gRPC calls are not retried), relayed with grpc-java. */
+    void grpc(Exchange ex, UpstreamCluster c, long hash, long deadline) {
+        Optional<EndpointState> pick = c.pick(hash, null);
+        if (pick.isEmpty()) {
+            c.state().noHealthy.increment();
+            ex.upstream(c.name(), "", 0);
+            ex.respond(Status.SERVICE_UNAVAILABLE_503, ResponseFlag.UH, noHealthy(c));
+            return;
+        }
+        EndpointState e = pick.get();
+        ex.upstream(c.name(), e.authority(), 1);
+        Optional<RequestTelemetry.Attempt> span = ex.attribute(TELEMETRY)
+                .map(t -> t.attempt(c.name(), e.spec().address(), e.spec().port()));
+        span.ifPresent(a -> a.inject(ex.upstreamHeaders()));
+        e.inflight.incrementAndGet();
+        long start = System.nanoTime();
+        io.grpc.Status s = io.grpc.Status.UNKNOWN;
+        try {
+            s = grpc.forward(ex, e.address(), deadline);
+        } finally {
+            span.ifPresent(a -> a.end(ex.status()));
+            e.inflight.decrementAndGet();
+            OutlierDetector.Outcome o = ex.hasFlag(ResponseFlag.UF) || ex.hasFlag(ResponseFlag.UR)
+                    ? OutlierDetector.Outcome.LOCAL_FAILURE
+                    : switch (s.getCode()) {
+                        case UNAVAILABLE -> OutlierDetector.Outcome.GATEWAY_ERROR;
+                        case INTERNAL, UNKNOWN, DATA_LOSS -> OutlierDetector.Outcome.ERROR_5XX;
+                        default -> OutlierDetector.Outcome.SUCCESS;
+                    };
+            c.state().recordAttempt(e, o, System.nanoTime() - start);
+        }
+    }
+
+    /** Sends a copy of the request to a mirror cluster on its own virtual thread and drops the answer. */
+    void mirror(UpstreamCluster c, UpstreamRequest original) {
+        UpstreamRequest req = new UpstreamRequest(original.method(), original.target(), original.authority(),
+                io.helidon.http.WritableHeaders.create(original.headers()), original.body()); // a copy: attempts add trace context
+        Thread.ofVirtual().name("weft-mirror").start(() -> {
+            Optional<EndpointState> e = c.pick(ThreadLocalRandom.current().nextLong(), null);
+            if (e.isEmpty()) {
+                return;
+            }
+            UpstreamRequest copy = new UpstreamRequest(req.method(), req.target(), shadow(req.authority()), req.headers(), req.body());
+            try (UpstreamResponse r = http1.send(e.get().address(), copy, (int) c.spec().connectTimeout().toMillis(),
+                    System.nanoTime() + ForwardAction.DEFAULT_TIMEOUT.toNanos())) {
+                r.body().transferTo(OutputStream.nullOutputStream());
+            } catch (UpstreamException | IOException ignored) {
+                // a mirror never affects the real request
+            }
+        });
+    }
+
+    private static String shadow(String authority) {
+        int colon = authority.lastIndexOf(':');
+        return colon > 0 && authority.indexOf(']') < colon
+                ? authority.substring(0, colon) + "-shadow" + authority.substring(colon) : authority + "-shadow";
+    }
+
     /** The request body: a filter's bytes, none, read whole when small and of known length, else streamed. */
-    private static UpstreamRequest.Body body(Exchange ex) throws IOException {
+    static UpstreamRequest.Body body(Exchange ex) throws IOException {
         Optional<byte[]> filtered = ex.bufferedRequestBody();
         if (filtered.isPresent()) {
             return filtered.get().length == 0 && !ex.request().content().hasEntity()
@@ -112,36 +251,61 @@ public final class Forwarder {
         OptionalLong length = ex.requestHeaders().contentLength();
         InputStream in = content.inputStream();
         if (length.isPresent() && length.getAsLong() <= REPLAY_BUFFER) {
-            byte[] bytes = in.readNBytes((int) length.getAsLong());
-            return new UpstreamRequest.Body.Bytes(bytes);
+            return new UpstreamRequest.Body.Bytes(in.readNBytes((int) length.getAsLong()));
         }
         return new UpstreamRequest.Body.Stream(in, length.orElse(-1));
     }
 
-    private static void fail(Exchange ex, UpstreamException e) {
-        switch (e.kind()) {
-            case TIMEOUT -> ex.respond(Status.GATEWAY_TIMEOUT_504, ResponseFlag.UT, "upstream request timeout");
-            case CONNECT_FAILURE -> ex.respond(Status.SERVICE_UNAVAILABLE_503, ResponseFlag.UF,
-                    "upstream connect error: " + e.getMessage());
-            case RESET -> ex.respond(Status.SERVICE_UNAVAILABLE_503, ResponseFlag.UR, e.getMessage());
-            case PROTOCOL_ERROR -> ex.respond(Status.BAD_GATEWAY_502, ResponseFlag.UR, e.getMessage());
-        }
-    }
-
-    private static boolean useHttp2(Exchange ex, ClusterSpec.Protocol protocol) {
+    static boolean useHttp2(Exchange ex, ClusterSpec.Protocol protocol) {
         return switch (protocol) {
             case HTTP2 -> true;
-            case DOWNSTREAM -> !ex.request().prologue().protocolVersion().equals("1.1") || isGrpc(ex);
-            case HTTP1 -> isGrpc(ex);
+            case DOWNSTREAM -> !ex.request().prologue().protocolVersion().equals("1.1");
+            case HTTP1 -> false;
         };
     }
 
     private static boolean trailersAccepted(Exchange ex) {
         return !ex.request().prologue().protocolVersion().equals("1.1")
-                || ex.header(HeaderNames.TE).map(v -> v.toLowerCase(java.util.Locale.ROOT).contains("trailers")).orElse(false);
+                || ex.header(HeaderNames.TE).map(v -> v.toLowerCase(Locale.ROOT).contains("trailers")).orElse(false);
     }
 
     static boolean isGrpc(Exchange ex) {
         return ex.header(HeaderNames.CONTENT_TYPE).map(v -> v.startsWith("application/grpc")).orElse(false);
+    }
+
+    /** The value of one cookie in a Cookie header. */
+    static Optional<String> cookie(String header, String name) {
+        for (String part : header.split(";")) {
+            int eq = part.indexOf('=');
+            if (eq > 0 && part.substring(0, eq).strip().equals(name)) {
+                return Optional.of(part.substring(eq + 1).strip());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The exchange as route matchers see it. */
+    static RequestView view(Exchange ex) {
+        return new RequestView() {
+            @Override
+            public String method() {
+                return ex.method();
+            }
+
+            @Override
+            public String path() {
+                return ex.path();
+            }
+
+            @Override
+            public String header(String lowerCaseName) {
+                return ex.header(HeaderNames.create(lowerCaseName)).orElse(null);
+            }
+
+            @Override
+            public String queryParam(String name) {
+                return ex.request().query().first(name).orElse(null);
+            }
+        };
     }
 }

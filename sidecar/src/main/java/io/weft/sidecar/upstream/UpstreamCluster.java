@@ -2,23 +2,26 @@ package io.weft.sidecar.upstream;
 
 import io.weft.sidecar.model.ClusterSpec;
 import io.weft.sidecar.model.EndpointSpec;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A cluster of one snapshot: its endpoints and its load balancer. Immutable apart from the
- * balancer's counter; thread-safe.
+ * A cluster as one snapshot sees it: its spec, its endpoints and a load balancer compiled over them,
+ * backed by the long-lived {@link ClusterState}. Immutable apart from that state; thread-safe.
  */
 public final class UpstreamCluster {
     private final ClusterSpec spec;
-    private final EndpointSpec[] endpoints;
-    private final AtomicInteger next = new AtomicInteger();
+    private final EndpointState[] endpoints;
+    private final LoadBalancer lb;
+    private final ClusterState state;
 
-    public UpstreamCluster(ClusterSpec spec, List<EndpointSpec> endpoints) {
+    UpstreamCluster(ClusterSpec spec, EndpointState[] endpoints, LoadBalancer lb, ClusterState state) {
         this.spec = Objects.requireNonNull(spec, "spec");
-        this.endpoints = endpoints.toArray(EndpointSpec[]::new);
+        this.endpoints = endpoints;
+        this.lb = lb;
+        this.state = state;
     }
 
     public String name() {
@@ -29,16 +32,26 @@ public final class UpstreamCluster {
         return spec;
     }
 
-    public List<EndpointSpec> endpoints() {
-        return List.of(endpoints);
+    public ClusterState state() {
+        return state;
     }
 
-    /** The next endpoint in round-robin order, or empty when the cluster has none. */
+    public List<EndpointSpec> endpoints() {
+        return Arrays.stream(endpoints).map(EndpointState::spec).toList();
+    }
+
+    /** An available endpoint chosen by the cluster's policy, for callers that do their own accounting (the edge). */
     public Optional<EndpointSpec> pick() {
-        int n = endpoints.length;
-        if (n == 0) {
-            return Optional.empty();
-        }
-        return Optional.of(endpoints[Math.floorMod(next.getAndIncrement(), n)]);
+        return pick(java.util.concurrent.ThreadLocalRandom.current().nextLong(), null).map(EndpointState::spec);
+    }
+
+    /**
+     * An available endpoint chosen by the cluster's policy.
+     *
+     * @param hash  the request's hash (ring hash only)
+     * @param avoid an endpoint to use only as a last resort (may be null)
+     */
+    public Optional<EndpointState> pick(long hash, EndpointState avoid) {
+        return Optional.ofNullable(lb.pick(hash, avoid));
     }
 }

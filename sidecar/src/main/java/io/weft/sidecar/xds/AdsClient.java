@@ -191,7 +191,7 @@ public final class AdsClient implements AutoCloseable {
             case MeshNames.CLUSTER_TYPE -> {
                 Map<String, ClusterSpec> next = new LinkedHashMap<>();
                 for (Any a : resources) {
-                    ClusterSpec c = ResourceParser.cluster(a);
+                    ClusterSpec c = parser.cluster(a);
                     next.put(c.name(), c);
                 }
                 clusters.clear();
@@ -200,7 +200,7 @@ public final class AdsClient implements AutoCloseable {
             case MeshNames.ENDPOINT_TYPE -> {
                 Map<String, EndpointsSpec> next = new LinkedHashMap<>();
                 for (Any a : resources) {
-                    EndpointsSpec e = ResourceParser.endpoints(a);
+                    EndpointsSpec e = parser.endpoints(a);
                     next.put(e.clusterName(), e);
                 }
                 endpoints.clear();

@@ -19,18 +19,30 @@ public final class ProxyFixture implements AutoCloseable {
     public final TestControlPlane xds;
     public final Sidecar sidecar;
 
-    private ProxyFixture(int appPort, FilterRegistry filters) throws IOException {
+    private ProxyFixture(int appPort, FilterRegistry filters, Map<String, String> labels) throws IOException {
         this.xds = new TestControlPlane();
         this.sidecar = Sidecar.start(new Bootstrap(Bootstrap.Mode.SIDECAR, "test-1", "test", "default", xds.address(),
-                "127.0.0.1", 0, 0, appPort, 0, 0, Map.of()), filters, Clock.systemUTC());
+                "127.0.0.1", 0, 0, appPort, 0, 0, labels), filters, Clock.systemUTC());
     }
 
     public static ProxyFixture start() throws IOException {
-        return new ProxyFixture(1, FilterRegistry.builtIn());
+        return new ProxyFixture(1, FilterRegistry.builtIn(), Map.of());
+    }
+
+    /** One route {@code route} on host {@code host} and the cluster, with its endpoints on loopback ports. */
+    public ProxyFixture service(String host, io.envoyproxy.envoy.config.route.v3.Route route,
+                                io.envoyproxy.envoy.config.cluster.v3.Cluster cluster, int... ports) {
+        return set(Xds.outbound(), Xds.routes(io.weft.proto.MeshNames.OUTBOUND_LISTENER, Xds.host(host, host, route)),
+                cluster, Xds.endpoints(cluster.getName(), ports));
     }
 
     public static ProxyFixture start(int appPort, FilterRegistry filters) throws IOException {
-        return new ProxyFixture(appPort, filters);
+        return new ProxyFixture(appPort, filters, Map.of());
+    }
+
+    /** A sidecar announcing these labels (e.g. {@code zone}). */
+    public static ProxyFixture withLabels(Map<String, String> labels) throws IOException {
+        return new ProxyFixture(1, FilterRegistry.builtIn(), labels);
     }
 
     /** Sets resources on the control plane (replacing those of the same types). */
