@@ -27,6 +27,8 @@ public final class Main {
                                         [--outbound-port N] [--admin-port N] [--labels k=v,...] [--config FILE]
                                         [--drain-time 15s] [--outbound-grace 10s]
                            weft-sidecar edge --service NAME [--edge-port N] [--control-plane HOST:PORT] ...
+                                        [--tls cert.pem:key.pem[,cert2.pem:key2.pem]] [--http-port N]
+                                        [--hsts-max-age 365d] [--tls-reload 5s]
                            weft-sidecar wait-ready [--admin-port 15020] [--timeout 60]""");
             return;
         }

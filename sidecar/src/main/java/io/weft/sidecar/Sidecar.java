@@ -10,6 +10,7 @@ import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
 import io.weft.proto.MeshNames;
 import io.weft.sidecar.bootstrap.Bootstrap;
+import io.weft.sidecar.bootstrap.EdgeTls;
 import io.weft.sidecar.config.SnapshotCompiler;
 import io.weft.sidecar.config.SnapshotHolder;
 import io.weft.sidecar.edge.ProblemDirectHandler;
@@ -20,6 +21,8 @@ import io.weft.sidecar.filter.SharedResources;
 import io.weft.sidecar.listener.AccessLog;
 import io.weft.sidecar.listener.AdminService;
 import io.weft.sidecar.edge.EdgeIngress;
+import io.weft.sidecar.edge.tls.EdgeTlsContext;
+import io.weft.sidecar.edge.tls.HttpsRedirect;
 import io.weft.sidecar.listener.Drain;
 import io.weft.sidecar.listener.ListenerStats;
 import io.weft.sidecar.listener.ProxyHandler;
@@ -52,6 +55,7 @@ public final class Sidecar implements AutoCloseable {
     static final String INBOUND = "inbound";
     static final String OUTBOUND = "outbound";
     static final String EDGE = "edge";
+    static final String EDGE_HTTP = "edge-http";
     private static final System.Logger LOG = System.getLogger(Sidecar.class.getName());
     private static final Duration QUIET = Duration.ofSeconds(1);
 
@@ -69,10 +73,12 @@ public final class Sidecar implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final ProxyTelemetry telemetry;
     private final Clock clock;
+    private final Optional<EdgeTlsContext> edgeTls;
 
     private Sidecar(Bootstrap bootstrap, FilterRegistry filters, Clock clock) {
         this.bootstrap = bootstrap;
         this.clock = clock;
+        this.edgeTls = bootstrap.mode() == Bootstrap.Mode.EDGE ? bootstrap.edgeTls().map(EdgeTlsContext::start) : Optional.empty();
         this.telemetry = ProxyTelemetry.create(bootstrap.nodeId(), bootstrap.service(), bootstrap.namespace(),
                 bootstrap.mode().name().toLowerCase(Locale.ROOT), clock);
         this.upstreams = new UpstreamRegistry(Ticker.system(), bootstrap.labels().getOrDefault("zone", ""), http1,
@@ -106,10 +112,17 @@ public final class Sidecar implements AutoCloseable {
             // The edge is a listener like the others, with the edge's ingress: normalized paths, trusted
             // headers stripped, problem+json; its routes' chains hold the weft.edge.* filters.
             ProxyHandler edge = new ProxyHandler(MeshNames.EDGE_LISTENER, snapshots, log, stats.get(MeshNames.EDGE_LISTENER),
-                    drain, false, telemetry.listener(MeshNames.EDGE_LISTENER), new EdgeIngress());
-            b.putSocket(EDGE, s -> s.host("0.0.0.0").port(bootstrap.edgePort()).contentEncoding(identity)
-                    .directHandlers(ProblemDirectHandler.all())
-                    .routing(r -> r.any(edge)));
+                    drain, false, telemetry.listener(MeshNames.EDGE_LISTENER),
+                    new EdgeIngress(bootstrap.edgeTls().map(EdgeTls::hstsMaxAge).orElse(Duration.ZERO)));
+            b.putSocket(EDGE, s -> {
+                s.host("0.0.0.0").port(bootstrap.edgePort()).contentEncoding(identity)
+                        .directHandlers(ProblemDirectHandler.all())
+                        .routing(r -> r.any(edge));
+                edgeTls.ifPresent(t -> s.tls(t.tls()));
+            });
+            bootstrap.edgeTls().filter(t -> t.httpPort() >= 0).ifPresent(t -> b.putSocket(EDGE_HTTP, s -> s.host("0.0.0.0")
+                    .port(t.httpPort()).directHandlers(ProblemDirectHandler.all())
+                    .routing(r -> r.any(new HttpsRedirect(this::edgePort)))));
         }
         this.server = b.build().start();
         this.channel = NettyChannelBuilder.forTarget(bootstrap.controlPlane())
@@ -156,6 +169,16 @@ public final class Sidecar implements AutoCloseable {
 
     public int edgePort() {
         return server.port(EDGE);
+    }
+
+    /** The edge's plaintext port that redirects to HTTPS; -1 when there is none. */
+    public int edgeHttpPort() {
+        return server.port(EDGE_HTTP);
+    }
+
+    /** The edge's TLS, when it terminates TLS. */
+    public Optional<EdgeTlsContext> edgeTls() {
+        return edgeTls;
     }
 
     public Bootstrap bootstrap() {
@@ -268,6 +291,7 @@ public final class Sidecar implements AutoCloseable {
         grpc.close();
         shared.close();
         telemetry.close();
+        edgeTls.ifPresent(EdgeTlsContext::close);
     }
 
     /** Admin: {@code POST /edge/cache/purge[?route=R][&prefix=/path]} drops cached edge responses. */

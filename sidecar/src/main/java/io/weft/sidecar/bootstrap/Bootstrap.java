@@ -3,6 +3,7 @@ package io.weft.sidecar.bootstrap;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * What a proxy needs before it can talk to the control plane. Everything else arrives over xDS.
@@ -22,10 +23,11 @@ import java.util.Objects;
  * @param drainTime    on shutdown, the longest inbound drain (it ends sooner once inbound has been quiet for a second)
  * @param outboundGrace on shutdown, how long outbound keeps working for the app's own calls (it ends sooner
  *                      once the app has stopped listening and no outbound call is in flight)
+ * @param edgeTls      in edge mode, TLS termination on the edge port; empty for plaintext
  */
 public record Bootstrap(Mode mode, String nodeId, String service, String namespace, String controlPlane,
                         String address, int inboundPort, int outboundPort, int appPort, int adminPort, int edgePort,
-                        Map<String, String> labels, Duration drainTime, Duration outboundGrace) {
+                        Map<String, String> labels, Duration drainTime, Duration outboundGrace, Optional<EdgeTls> edgeTls) {
     public enum Mode { SIDECAR, EDGE }
 
     public static final Duration DEFAULT_DRAIN_TIME = Duration.ofSeconds(15);
@@ -35,13 +37,27 @@ public record Bootstrap(Mode mode, String nodeId, String service, String namespa
     public Bootstrap(Mode mode, String nodeId, String service, String namespace, String controlPlane, String address,
                      int inboundPort, int outboundPort, int appPort, int adminPort, int edgePort, Map<String, String> labels) {
         this(mode, nodeId, service, namespace, controlPlane, address, inboundPort, outboundPort, appPort, adminPort, edgePort,
-                labels, DEFAULT_DRAIN_TIME, DEFAULT_OUTBOUND_GRACE);
+                labels, DEFAULT_DRAIN_TIME, DEFAULT_OUTBOUND_GRACE, Optional.empty());
+    }
+
+    /** A plaintext bootstrap with the given shutdown timings. */
+    public Bootstrap(Mode mode, String nodeId, String service, String namespace, String controlPlane, String address,
+                     int inboundPort, int outboundPort, int appPort, int adminPort, int edgePort, Map<String, String> labels,
+                     Duration drainTime, Duration outboundGrace) {
+        this(mode, nodeId, service, namespace, controlPlane, address, inboundPort, outboundPort, appPort, adminPort, edgePort,
+                labels, drainTime, outboundGrace, Optional.empty());
+    }
+
+    /** The same bootstrap terminating TLS on the edge port. */
+    public Bootstrap withEdgeTls(EdgeTls tls) {
+        return new Bootstrap(mode, nodeId, service, namespace, controlPlane, address, inboundPort, outboundPort, appPort,
+                adminPort, edgePort, labels, drainTime, outboundGrace, Optional.of(tls));
     }
 
     /** The same bootstrap with other shutdown timings. */
     public Bootstrap withShutdown(Duration drain, Duration grace) {
         return new Bootstrap(mode, nodeId, service, namespace, controlPlane, address, inboundPort, outboundPort, appPort,
-                adminPort, edgePort, labels, drain, grace);
+                adminPort, edgePort, labels, drain, grace, edgeTls);
     }
 
     public Bootstrap {
@@ -54,5 +70,6 @@ public record Bootstrap(Mode mode, String nodeId, String service, String namespa
         labels = Map.copyOf(labels);
         Objects.requireNonNull(drainTime, "drainTime");
         Objects.requireNonNull(outboundGrace, "outboundGrace");
+        Objects.requireNonNull(edgeTls, "edgeTls");
     }
 }

@@ -19,6 +19,7 @@ import io.weft.sidecar.model.ListenerSpec;
 import io.weft.sidecar.model.RouteConfigSpec;
 import io.weft.sidecar.model.RouteSpec;
 import io.weft.sidecar.model.VirtualHostSpec;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
@@ -28,14 +29,28 @@ import java.util.stream.Stream;
  * The public edge listener's side of routing: the path is normalized ({@link PathNormalizer}) and that
  * one form is both routed on and sent upstream; header fields only the edge may set (identity headers
  * and every claim header any route forwards) are removed from every request, so upstreams can trust
- * them; {@code x-forwarded-proto} says what the client really used; bodies are bounded; and every
- * answer the edge gives itself is {@code application/problem+json}. Thread-safe.
+ * them; {@code x-forwarded-proto} says what the client really used; bodies are bounded; HTTPS responses
+ * carry HSTS; and every answer the edge gives itself is {@code application/problem+json}. Thread-safe.
  */
 public final class EdgeIngress implements Ingress {
     /** Request bodies larger than this are refused unless a route's guard sets a smaller limit. */
     public static final long DEFAULT_MAX_BODY = 10L << 20;
 
+    private static final HeaderName STS = HeaderNames.create("strict-transport-security");
+
+    private final Optional<String> hsts;
     private volatile Trusted trusted = new Trusted(null, Set.of());
+
+    /** A plaintext edge. */
+    public EdgeIngress() {
+        this(Duration.ZERO);
+    }
+
+    /** @param hstsMaxAge {@code Strict-Transport-Security} max-age on HTTPS responses; zero for none */
+    public EdgeIngress(Duration hstsMaxAge) {
+        this.hsts = hstsMaxAge.isZero() ? Optional.empty()
+                : Optional.of("max-age=" + hstsMaxAge.toSeconds() + "; includeSubDomains");
+    }
 
     /** The headers to strip, worked out once per snapshot. */
     private record Trusted(ConfigSnapshot snapshot, Set<HeaderName> names) {
@@ -56,6 +71,10 @@ public final class EdgeIngress implements Ingress {
 
     @Override
     public void begin(Exchange exchange) {
+        if (hsts.isPresent() && exchange.request().isSecure()) {
+            String v = hsts.get();
+            exchange.onResponse((status, h) -> h.set(STS, v));
+        }
         long declared = exchange.requestHeaders().contentLength().orElse(-1);
         if (declared > DEFAULT_MAX_BODY) {
             throw new LocalReplyException(413, "request body of " + declared + " bytes is larger than "

@@ -31,7 +31,12 @@ public interface Ingress {
     default void upstreamHeaders(ConfigSnapshot snapshot, ServerRequest request, WritableHeaders<?> headers) {
     }
 
-    /** Runs once the request is routed, before the route's chain (e.g. to bound the body's size). */
+    /**
+     * Runs first for every request, before it is answered or routed (e.g. to bound the body's size or to
+     * add response headers).
+     *
+     * @throws io.weft.sidecar.filter.LocalReplyException to refuse the request
+     */
     default void begin(Exchange exchange) {
     }
 

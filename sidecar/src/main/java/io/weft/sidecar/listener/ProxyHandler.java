@@ -100,6 +100,7 @@ public final class ProxyHandler implements Handler {
         ex.onResponse((status, headers) -> headers.set(ListenerTelemetry.TRACE_ID, traceId)); // replaces the upstream's
         drain.enter(inbound);
         try {
+            ingress.begin(ex);
             if (inbound && drain.draining()) {
                 res.header(HeaderNames.CONNECTION, "close"); // callers move their connections elsewhere
             }
@@ -114,7 +115,6 @@ public final class ProxyHandler implements Handler {
             } else if (route.isEmpty()) {
                 ex.respond(Status.NOT_FOUND_404, ResponseFlag.NR, "no route for " + target.authority() + path);
             } else {
-                ingress.begin(ex);
                 ex.upstreams(snap.get().upstreams());
                 ex.run(route.get().filters(), route.get().action());
             }

@@ -35,11 +35,19 @@ public final class EdgeFixture implements AutoCloseable {
     private final Set<String> http2 = new java.util.HashSet<>();
     private final boolean ownsControlPlane;
 
-    private EdgeFixture(TestControlPlane xds, boolean ownsControlPlane, String nodeId, Clock clock, FilterRegistry filters) {
+    private EdgeFixture(TestControlPlane xds, boolean ownsControlPlane, String nodeId, Clock clock, FilterRegistry filters,
+                        java.util.Optional<io.weft.sidecar.bootstrap.EdgeTls> tls) {
         this.xds = xds;
         this.ownsControlPlane = ownsControlPlane;
-        this.edge = Sidecar.start(new Bootstrap(Bootstrap.Mode.EDGE, nodeId, "edge", "default", xds.address(),
-                "127.0.0.1", 0, 0, 0, 0, 0, Map.of()), filters, clock);
+        Bootstrap b = new Bootstrap(Bootstrap.Mode.EDGE, nodeId, "edge", "default", xds.address(), "127.0.0.1", 0, 0, 0, 0, 0,
+                Map.of());
+        this.edge = Sidecar.start(tls.map(b::withEdgeTls).orElse(b), filters, clock);
+    }
+
+    /** An edge terminating TLS on its port. */
+    public static EdgeFixture start(io.weft.sidecar.bootstrap.EdgeTls tls) throws IOException {
+        return new EdgeFixture(new TestControlPlane(), true, "edge-1", Clock.systemUTC(), FilterRegistry.builtIn(),
+                java.util.Optional.of(tls));
     }
 
     public static EdgeFixture start(Clock clock) throws IOException {
@@ -47,12 +55,12 @@ public final class EdgeFixture implements AutoCloseable {
     }
 
     public static EdgeFixture start(Clock clock, FilterRegistry filters) throws IOException {
-        return new EdgeFixture(new TestControlPlane(), true, "edge-1", clock, filters);
+        return new EdgeFixture(new TestControlPlane(), true, "edge-1", clock, filters, java.util.Optional.empty());
     }
 
     /** A second edge on the same control plane (shared-state tests); closing it leaves the control plane running. */
     public EdgeFixture another(String nodeId) {
-        return new EdgeFixture(xds, false, nodeId, Clock.systemUTC(), FilterRegistry.builtIn());
+        return new EdgeFixture(xds, false, nodeId, Clock.systemUTC(), FilterRegistry.builtIn(), java.util.Optional.empty());
     }
 
     /** The edge's listener as the control plane builds it, plus any extra filters after the edge's own. */
