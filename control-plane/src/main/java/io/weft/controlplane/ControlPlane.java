@@ -6,6 +6,13 @@ import io.helidon.webserver.WebServer;
 import io.weft.controlplane.admin.AdminAccess;
 import io.weft.controlplane.admin.AdminApi;
 import io.weft.controlplane.admin.AdminConsole;
+import io.weft.controlplane.admin.SecurityApi;
+import io.weft.controlplane.ca.CaOptions;
+import io.weft.controlplane.ca.CertificateAuthority;
+import io.weft.controlplane.ca.JoinTokens;
+import io.weft.controlplane.ca.PlaintextCallers;
+import io.weft.controlplane.ca.SecureEndpoint;
+import io.weft.proto.identity.Pem;
 import io.weft.controlplane.config.ConfigStore;
 import io.weft.controlplane.config.ConfigWatcher;
 import io.weft.controlplane.config.ConsulKvStore;
@@ -52,7 +59,13 @@ public final class ControlPlane implements AutoCloseable {
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("weft-cp-timer").factory());
 
-    private ControlPlane(ControlPlaneOptions options) throws IOException {
+    private final java.util.Optional<Security> security;
+
+    /** The CA side of a control plane started with one. */
+    public record Security(CertificateAuthority ca, JoinTokens tokens, PlaintextCallers plaintext, SecureEndpoint endpoint) {
+    }
+
+    private ControlPlane(ControlPlaneOptions options, java.util.Optional<CaOptions> caOptions) throws IOException {
         this.adminAccess = AdminAccess.forBinding(options.host(), options.adminToken()); // refuses a bad token first
         this.registry = new SelfRegistry(options.registrationGrace());
         this.xds = new XdsServer(MeshState.of(0, MeshConfig.empty(), Map.of()), XdsListener.all(registry, metrics), Clock.systemUTC(),
@@ -75,6 +88,7 @@ public final class ControlPlane implements AutoCloseable {
         catalog.ifPresent(sources::add);
         this.pipeline = new MeshPipeline(xds, first[0], sources, options.debounce());
         holder[0] = pipeline;
+        this.security = caOptions.map(o -> security(o, options, first[0].trustDomain()));
         pipeline.rebuildNow();
         this.changes = new ConfigChanges(watcher, pipeline, xds);
         if (!options.warmUp().isZero()) {
@@ -96,9 +110,12 @@ public final class ControlPlane implements AutoCloseable {
                 .host(options.host())
                 .port(options.adminPort())
                 .shutdownHook(false)
-                .routing(r -> AdminConsole.install(r, adminAccess, xds::state).register("/api/v1", new AdminApi(xds, changes))
-                        .get("/metrics", metrics::scrape)
-                        .get("/stats/prometheus", metrics::scrape))
+                .routing(r -> {
+                    var routing = AdminConsole.install(r, adminAccess, xds::state).register("/api/v1", new AdminApi(xds, changes))
+                            .get("/metrics", metrics::scrape)
+                            .get("/stats/prometheus", metrics::scrape);
+                    security.ifPresent(sec -> routing.register("/api/v1", new SecurityApi(xds, sec.ca(), sec.tokens(), sec.plaintext())));
+                })
                 .build()
                 .start();
     }
@@ -123,8 +140,16 @@ public final class ControlPlane implements AutoCloseable {
      * mesh config is invalid or unreadable, naming the file and field.
      */
     public static ControlPlane start(ControlPlaneOptions options) {
+        return start(options, java.util.Optional.empty());
+    }
+
+    /**
+     * Starts a control plane with its CA (when {@code ca} is present): the TLS port for the certificate
+     * service, mTLS ADS and security reports, the trust bundle over SDS, and the security admin API.
+     */
+    public static ControlPlane start(ControlPlaneOptions options, java.util.Optional<CaOptions> ca) {
         try {
-            return new ControlPlane(options);
+            return new ControlPlane(options, ca);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the control plane: " + e.getMessage(), e);
         }
@@ -140,6 +165,23 @@ public final class ControlPlane implements AutoCloseable {
     }
 
     /** Who may use the admin port; holds the token when one is required (generated or configured). */
+    /** The CA, join tokens and TLS port, when started with a CA. */
+    public java.util.Optional<Security> security() {
+        return security;
+    }
+
+    private Security security(CaOptions o, ControlPlaneOptions options, String trustDomain) {
+        Clock clock = Clock.systemUTC();
+        CertificateAuthority ca = CertificateAuthority.open(trustDomain, o, clock);
+        JoinTokens tokens = o.stateDir().map(d -> JoinTokens.fromFile(d.resolve("join-token.key"), trustDomain, clock))
+                .orElseGet(() -> JoinTokens.random(trustDomain, clock));
+        pipeline.trustBundle(() -> ca.trustBundle().stream().map(Pem::certificate).toList());
+        ca.onBundleChange(pipeline::changed);
+        PlaintextCallers plaintext = new PlaintextCallers(clock, java.time.Duration.ofMinutes(10));
+        SecureEndpoint endpoint = SecureEndpoint.start(options.host(), o.securePort(), ca, tokens, xds.service(), plaintext, clock);
+        return new Security(ca, tokens, plaintext, endpoint);
+    }
+
     public AdminAccess adminAccess() {
         return adminAccess;
     }
@@ -169,6 +211,7 @@ public final class ControlPlane implements AutoCloseable {
     @Override
     public void close() {
         admin.stop();
+        security.ifPresent(sec -> sec.endpoint().close());
         grpc.shutdownNow();
         try {
             grpc.awaitTermination(5, TimeUnit.SECONDS);

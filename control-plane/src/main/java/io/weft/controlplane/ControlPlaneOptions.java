@@ -56,7 +56,7 @@ public record ControlPlaneOptions(Optional<Path> meshConfig, String host, int xd
 
     public static ControlPlaneOptions defaults(Path meshConfig) {
         return new ControlPlaneOptions(Optional.of(meshConfig), "127.0.0.1", 15010, 15000, Duration.ofSeconds(10),
-                Duration.ofMillis(20), Duration.ofSeconds(10), Optional.empty());
+                Duration.ofMillis(20), Duration.ofSeconds(15), Optional.empty());
     }
 
     public ControlPlaneOptions withPorts(int xds, int admin) {

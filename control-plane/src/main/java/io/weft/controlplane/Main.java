@@ -1,5 +1,6 @@
 package io.weft.controlplane;
 
+import io.weft.controlplane.ca.CaFlags;
 import io.weft.controlplane.config.ConfigException;
 import io.weft.controlplane.config.Durations;
 import java.net.URI;
@@ -16,7 +17,7 @@ import java.util.Optional;
  */
 public final class Main {
     static final String USAGE = "usage: control-plane --mesh DIR [--host 127.0.0.1] [--xds-port 15010] [--admin-port 15000]\n"
-            + "                     [--registration-grace 10s] [--warm-up 10s]\n"
+            + "                     [--registration-grace 10s] [--warm-up 15s]\n"
             + "                     [--consul http://127.0.0.1:8500 [--consul-kv weft/mesh] [--consul-wait 30s]]\n"
             + "                     [--admin-token-file FILE]\n"
             + "  --consul     take endpoints from the Consul catalog (passing instances of each mesh service)\n"
@@ -29,20 +30,22 @@ public final class Main {
 
     public static void main(String[] args) {
         ControlPlaneOptions options;
+        CaFlags.Parsed ca;
         try {
-            options = parse(args);
+            ca = CaFlags.extract(args);
+            options = parse(ca.rest());
         } catch (IllegalArgumentException e) {
             System.err.println("weft control-plane: " + e.getMessage() + "\n" + USAGE);
             System.exit(2);
             return;
         }
         if (options == null) {
-            System.out.println(USAGE);
+            System.out.println(USAGE + "\n" + CaFlags.USAGE);
             return;
         }
         ControlPlane cp;
         try {
-            cp = ControlPlane.start(options);
+            cp = ControlPlane.start(options, ca.ca());
         } catch (ConfigException e) {
             System.err.println("weft control-plane: invalid mesh config: " + e.getMessage());
             System.exit(1);
@@ -55,7 +58,8 @@ public final class Main {
         Runtime.getRuntime().addShutdownHook(new Thread(cp::close, "weft-shutdown"));
         System.out.println("weft control-plane ready: xds=" + options.host() + ":" + cp.xdsPort() + " admin=http://"
                 + options.host() + ":" + cp.adminPort() + "/api/v1/proxies dashboard=http://" + options.host() + ":"
-                + cp.adminPort() + "/ui/");
+                + cp.adminPort() + "/ui/"
+                + cp.security().map(sec -> " secure=" + options.host() + ":" + sec.endpoint().port() + " (CA, mTLS ADS)").orElse(""));
         if (cp.adminAccess().generated()) {
             System.out.println("weft control-plane: the admin port is not on loopback, so it requires a token; generated one: "
                     + cp.adminAccess().token().orElseThrow() + " (set WEFT_ADMIN_TOKEN or --admin-token-file to choose it)");
@@ -69,7 +73,7 @@ public final class Main {
         int xdsPort = 15010;
         int adminPort = 15000;
         Duration grace = Duration.ofSeconds(10);
-        Duration warmUp = Duration.ofSeconds(10);
+        Duration warmUp = Duration.ofSeconds(15); // longer than a sidecar's longest reconnect backoff (10s)
         Optional<URI> consul = Optional.empty();
         Optional<String> kv = Optional.empty();
         Duration consulWait = Duration.ofSeconds(30);

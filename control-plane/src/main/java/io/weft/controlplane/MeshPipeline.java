@@ -29,6 +29,7 @@ final class MeshPipeline implements AutoCloseable {
             Thread.ofPlatform().daemon().name("weft-rebuild").factory());
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private volatile MeshConfig config;
+    private volatile java.util.function.Supplier<List<String>> trustBundle = List::of;
     private volatile String configCause = "config";
     private long version;
 
@@ -54,7 +55,12 @@ final class MeshPipeline implements AutoCloseable {
 
     /** The state {@code candidate} would make, with today's endpoints: for dry runs. */
     MeshState candidate(MeshConfig candidate) {
-        return MeshState.of(xds.state().version() + 1, candidate, endpoints());
+        return MeshState.of(xds.state().version() + 1, candidate, endpoints(), trustBundle.get());
+    }
+
+    /** Where the CA's trust bundle (PEM roots) comes from; call {@link #changed()} when it changes. */
+    void trustBundle(java.util.function.Supplier<List<String>> source) {
+        this.trustBundle = Objects.requireNonNull(source, "source");
     }
 
     /** Schedules one rebuild; further calls before it runs are folded into it. */
@@ -86,9 +92,10 @@ final class MeshPipeline implements AutoCloseable {
         scheduled.set(false);
         MeshConfig cfg = config;
         MeshState current = xds.state();
-        MeshState next = MeshState.of(version + 1, cfg, endpoints());
+        MeshState next = MeshState.of(version + 1, cfg, endpoints(), trustBundle.get());
         boolean configChanged = !next.config().equals(current.config());
-        if (!configChanged && next.endpoints().equals(current.endpoints())) {
+        if (!configChanged && next.endpoints().equals(current.endpoints())
+                && next.trustBundlePem().equals(current.trustBundlePem())) {
             return; // nothing changed; keep the version
         }
         version++;

@@ -60,7 +60,7 @@ function strictImpact(data) {
     h('p', {}, h('strong', {}, `${callers.length} caller${callers.length === 1 ? '' : 's'} would break: `),
       `they reached ${target} in plaintext in ${window}.`),
     h('table', {class: 'data', id: 'plaintext-callers'},
-      h('thead', {}, h('tr', {}, ['Caller', 'Source address', 'Connections', 'Destination', 'Last seen']
+      h('thead', {}, h('tr', {}, ['Services at that address', 'Source address', 'Connections', 'Destination', 'Last seen']
         .map(t => h('th', {scope: 'col'}, t)))),
       h('tbody', {}, callers.map(c => h('tr', {'data-destination': c.destination},
         h('td', {}, (c.sourceServices || []).length ? c.sourceServices.join(', ') : h('span', {class: 'muted'}, 'unknown service')),

@@ -70,7 +70,7 @@ class ControlPlaneRestartTest {
             int atStop = ok.get();
             await("requests served while the control plane is down", Duration.ofSeconds(20), () -> ok.get() >= atStop + 50);
 
-            ControlPlane cp = mesh.startControlPlane(xdsPort, Duration.ofSeconds(4));
+            ControlPlane cp = mesh.startControlPlane(xdsPort, Duration.ofSeconds(15));
             await("all " + proxies + " proxies reconnected", Duration.ofSeconds(30), () -> cp.xds().status().size() == proxies);
             await("every sidecar re-registered", Duration.ofSeconds(30),
                     () -> cp.xds().state().endpoints().size() == servicesWithEndpoints);

@@ -14,6 +14,14 @@ public final class MeshNames {
     /** Prefix of the cluster that points at the proxy's own app: {@code inbound|<service>}. */
     public static final String INBOUND_CLUSTER_PREFIX = "inbound|";
 
+    /** SDS secret carrying the trust bundle (every root a workload must trust). */
+    public static final String ROOT_CA_SECRET = "ROOTCA";
+    /** SDS secret name of the workload's own certificate; served locally, its key never travels. */
+    public static final String WORKLOAD_SECRET = "default";
+    /** Name of the inbound authorization HTTP filter; typed config {@code weft.v1.Authorization}. */
+    public static final String AUTHZ_FILTER = "weft.filters.http.authz";
+    public static final String AUTHZ_TYPE = "type.googleapis.com/weft.v1.Authorization";
+
     // Node metadata keys a Weft proxy announces in its xDS Node (its self-registration).
     public static final String META_MODE = "weft.mode";
     public static final String META_SERVICE = "weft.service";

@@ -2,6 +2,7 @@ package io.weft.sidecar;
 
 import io.weft.sidecar.bootstrap.Bootstrap;
 import io.weft.sidecar.bootstrap.BootstrapLoader;
+import io.weft.sidecar.bootstrap.SecurityFlags;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -26,6 +27,8 @@ public final class Main {
                                         [--control-plane HOST:PORT] [--address IP] [--inbound-port N]
                                         [--outbound-port N] [--admin-port N] [--labels k=v,...] [--config FILE]
                                         [--drain-time 15s] [--outbound-grace 10s]
+                                        [--ca-address HOST:PORT --trust-bundle FILE --join-token T|--join-token-file F
+                                         [--trust-domain weft.local] [--cert-ttl 24h]]
                            weft-sidecar edge --service NAME [--edge-port N] [--control-plane HOST:PORT] ...
                                         [--tls cert.pem:key.pem[,cert2.pem:key2.pem]] [--http-port N]
                                         [--hsts-max-age 365d] [--tls-reload 5s]
@@ -46,14 +49,23 @@ public final class Main {
 
     private static void run(Bootstrap.Mode mode, List<String> args) {
         Bootstrap b;
+        SecurityFlags.Parsed sec;
         try {
-            b = BootstrapLoader.load(mode, args);
+            sec = SecurityFlags.extract(args);
+            b = BootstrapLoader.load(mode, sec.rest());
         } catch (IllegalArgumentException e) {
             System.err.println("weft-sidecar: " + e.getMessage());
             System.exit(2);
             return;
         }
-        Sidecar s = Sidecar.start(b);
+        Sidecar s;
+        try {
+            s = sec.security().isPresent() ? Sidecar.start(b, sec.security().get()) : Sidecar.start(b);
+        } catch (IllegalStateException e) {
+            System.err.println("weft-sidecar: cannot join the mesh: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(s::shutdown, "weft-shutdown")); // SIGTERM: drain, then stop
         String ports = mode == Bootstrap.Mode.SIDECAR
                 ? "inbound=" + s.inboundPort() + " outbound=127.0.0.1:" + s.outboundPort()

@@ -6,11 +6,16 @@ import io.envoyproxy.envoy.config.core.v3.Node;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.helidon.http.encoding.ContentEncodingContext;
+import io.helidon.webserver.ListenerConfig;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http1.Http1Config;
 import io.helidon.webserver.WebServerConfig;
 import io.weft.proto.MeshNames;
 import io.weft.sidecar.bootstrap.Bootstrap;
 import io.weft.sidecar.bootstrap.EdgeTls;
+import io.weft.sidecar.bootstrap.SecurityBootstrap;
+import io.weft.sidecar.tls.MeshTls;
+import io.weft.sidecar.tls.WorkloadIdentity;
 import io.weft.sidecar.config.SnapshotCompiler;
 import io.weft.sidecar.config.SnapshotHolder;
 import io.weft.sidecar.edge.ProblemDirectHandler;
@@ -26,6 +31,8 @@ import io.weft.sidecar.edge.tls.HttpsRedirect;
 import io.weft.sidecar.listener.Drain;
 import io.weft.sidecar.listener.ListenerStats;
 import io.weft.sidecar.listener.ProxyHandler;
+import io.weft.sidecar.listener.RefusedRequests;
+import io.weft.sidecar.listener.SlowClientGuard;
 import io.weft.sidecar.telemetry.ProxyTelemetry;
 import io.weft.sidecar.upstream.Forwarder;
 import io.weft.sidecar.upstream.Ticker;
@@ -71,19 +78,25 @@ public final class Sidecar implements AutoCloseable {
     private final ManagedChannel channel;
     private final AdsClient ads;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final SlowClientGuard slowClients;
     private final ProxyTelemetry telemetry;
     private final Clock clock;
     private final Optional<EdgeTlsContext> edgeTls;
 
-    private Sidecar(Bootstrap bootstrap, FilterRegistry filters, Clock clock) {
+    private final Optional<SidecarSecurity> security;
+
+    private Sidecar(Bootstrap bootstrap, FilterRegistry filters, Clock clock, Optional<SecurityBootstrap> securityBootstrap) {
         this.bootstrap = bootstrap;
         this.clock = clock;
         this.edgeTls = bootstrap.mode() == Bootstrap.Mode.EDGE ? bootstrap.edgeTls().map(EdgeTlsContext::start) : Optional.empty();
+        this.security = securityBootstrap.map(sb -> SidecarSecurity.prepare(bootstrap, sb, snapshots));
+        Optional<MeshTls> tls = security.map(SidecarSecurity::tls);
         this.telemetry = ProxyTelemetry.create(bootstrap.nodeId(), bootstrap.service(), bootstrap.namespace(),
                 bootstrap.mode().name().toLowerCase(Locale.ROOT), clock);
+        this.slowClients = new SlowClientGuard(bootstrap.limits().headerTimeout());
         this.upstreams = new UpstreamRegistry(Ticker.system(), bootstrap.labels().getOrDefault("zone", ""), http1,
                 telemetry.upstream());
-        Forwarder forwarder = new Forwarder(http1, http2, grpc);
+        Forwarder forwarder = new Forwarder(http1, http2, grpc, tls);
         AccessLog log = AccessLog.flagged();
         AdsClient[] adsRef = new AdsClient[1];
         ContentEncodingContext identity = ContentEncodingContext.builder().contentEncodingsDiscoverServices(false).build();
@@ -104,36 +117,62 @@ public final class Sidecar implements AutoCloseable {
                     }
                 });
         if (bootstrap.mode() == Bootstrap.Mode.SIDECAR) {
-            b.putSocket(INBOUND, s -> s.host("0.0.0.0").port(bootstrap.inboundPort()).contentEncoding(identity)
-                    .routing(r -> r.any(handler(MeshNames.INBOUND_LISTENER, log, stats, true))));
-            b.putSocket(OUTBOUND, s -> s.host("127.0.0.1").port(bootstrap.outboundPort()).contentEncoding(identity)
+            b.putSocket(INBOUND, s -> {
+                limits(s.host("0.0.0.0").port(bootstrap.inboundPort()).contentEncoding(identity))
+                        .directHandlers(RefusedRequests.handlers())
+                        .routing(r -> r.any(handler(MeshNames.INBOUND_LISTENER, log, stats, true)));
+                security.ifPresent(sec -> sec.tls().configureInbound(s, sec::inboundMode, sec.reporter()));
+            });
+            b.putSocket(OUTBOUND, s -> limits(s.host("127.0.0.1").port(bootstrap.outboundPort()).contentEncoding(identity))
+                    .directHandlers(RefusedRequests.handlers())
                     .routing(r -> r.any(handler(MeshNames.OUTBOUND_LISTENER, log, stats, false))));
         } else {
             // The edge is a listener like the others, with the edge's ingress: normalized paths, trusted
-            // headers stripped, problem+json; its routes' chains hold the weft.edge.* filters.
+            // headers stripped, problem+json; its routes' chains hold the weft.edge.* filters, and its
+            // upstream calls (mTLS to mesh clusters included) are the data plane's forward actions.
             ProxyHandler edge = new ProxyHandler(MeshNames.EDGE_LISTENER, snapshots, log, stats.get(MeshNames.EDGE_LISTENER),
                     drain, false, telemetry.listener(MeshNames.EDGE_LISTENER),
                     new EdgeIngress(bootstrap.edgeTls().map(EdgeTls::hstsMaxAge).orElse(Duration.ZERO)));
             b.putSocket(EDGE, s -> {
-                s.host("0.0.0.0").port(bootstrap.edgePort()).contentEncoding(identity)
+                limits(s.host("0.0.0.0").port(bootstrap.edgePort()).contentEncoding(identity))
                         .directHandlers(ProblemDirectHandler.all())
                         .routing(r -> r.any(edge));
                 edgeTls.ifPresent(t -> s.tls(t.tls()));
             });
-            bootstrap.edgeTls().filter(t -> t.httpPort() >= 0).ifPresent(t -> b.putSocket(EDGE_HTTP, s -> s.host("0.0.0.0")
-                    .port(t.httpPort()).directHandlers(ProblemDirectHandler.all())
+            bootstrap.edgeTls().filter(t -> t.httpPort() >= 0).ifPresent(t -> b.putSocket(EDGE_HTTP, s ->
+                    limits(s.host("0.0.0.0").port(t.httpPort())).directHandlers(ProblemDirectHandler.all())
                     .routing(r -> r.any(new HttpsRedirect(this::edgePort)))));
         }
         this.server = b.build().start();
-        this.channel = NettyChannelBuilder.forTarget(bootstrap.controlPlane())
+        if (security.isPresent()) {
+            try {
+                security.get().join(); // ports are bound; now the certificate, then mTLS ADS
+            } catch (RuntimeException e) {
+                server.stop();
+                security.get().close();
+                throw e;
+            }
+        }
+        this.channel = security.map(SidecarSecurity::channel).orElseGet(() -> NettyChannelBuilder.forTarget(bootstrap.controlPlane())
                 .usePlaintext()
                 .keepAliveTime(30, TimeUnit.SECONDS)
-                .build();
+                .build());
         FilterContext filterContext = new FilterContext(clock, shared, bootstrap.nodeId(), bootstrap.service(), "", "");
         this.ads = new AdsClient(channel, node(), new SnapshotCompiler(filters, filterContext, upstreams, forwarder, snapshots),
-                telemetry.xds());
+                telemetry.xds(), security.map(sec -> sec::trustBundle));
         adsRef[0] = ads;
         ads.start();
+    }
+
+    /** The bootstrap's client limits on a listener: body size (413), header timeout (slow clients), idle timeout. */
+    private ListenerConfig.Builder limits(ListenerConfig.Builder s) {
+        Bootstrap.Limits l = bootstrap.limits();
+        Duration idle = l.idleTimeout();
+        return s.maxPayloadSize(l.maxRequestBody())
+                .errorHandling(e -> e.includeEntity(true)) // lets RefusedRequests see why (safe messages only)
+                .addProtocol(Http1Config.builder().addReceiveListener(slowClients).build())
+                .idleConnectionTimeout(idle)
+                .idleConnectionPeriod(idle.compareTo(Duration.ofSeconds(10)) < 0 ? idle : Duration.ofSeconds(10));
     }
 
     private ProxyHandler handler(String listener, AccessLog log, Map<String, ListenerStats> stats, boolean inbound) {
@@ -148,7 +187,24 @@ public final class Sidecar implements AutoCloseable {
     /** As {@link #start(Bootstrap)}, with the given filters and clock (tests add their own filters). */
     public static Sidecar start(Bootstrap bootstrap, FilterRegistry filters, Clock clock) {
         return new Sidecar(Objects.requireNonNull(bootstrap, "bootstrap"), Objects.requireNonNull(filters, "filters"),
-                Objects.requireNonNull(clock, "clock"));
+                Objects.requireNonNull(clock, "clock"), Optional.empty());
+    }
+
+    /**
+     * Joins a mesh with a CA: gets its certificate with the join token (waiting up to 2 minutes for the
+     * control plane), then binds the ports (the inbound one speaking mTLS as the mesh's policy says)
+     * and opens ADS over mTLS. Does not wait for the first config.
+     *
+     * @throws IllegalStateException when no certificate could be obtained
+     */
+    public static Sidecar start(Bootstrap bootstrap, SecurityBootstrap security) {
+        return new Sidecar(Objects.requireNonNull(bootstrap, "bootstrap"), FilterRegistry.builtIn(), Clock.systemUTC(),
+                Optional.of(security));
+    }
+
+    /** The workload identity, when the proxy joined with a CA. */
+    public Optional<WorkloadIdentity> identity() {
+        return security.map(SidecarSecurity::identity);
     }
 
     public boolean awaitReady(Duration timeout) throws InterruptedException {
@@ -207,6 +263,7 @@ public final class Sidecar implements AutoCloseable {
         LOG.log(System.Logger.Level.INFO, "draining: inbound for up to " + bootstrap.drainTime()
                 + ", outbound for up to " + bootstrap.outboundGrace());
         ads.close();
+        security.ifPresent(SidecarSecurity::close);
         channel.shutdownNow();
         long quiet = Math.min(QUIET.toNanos(), bootstrap.drainTime().toNanos());
         while (System.nanoTime() - start < bootstrap.drainTime().toNanos()
@@ -283,8 +340,10 @@ public final class Sidecar implements AutoCloseable {
         }
         drain.startDraining();
         ads.close();
+        security.ifPresent(SidecarSecurity::close);
         channel.shutdownNow();
         server.stop();
+        slowClients.close();
         upstreams.close();
         http1.close();
         http2.close();

@@ -115,6 +115,17 @@ abstract class AdsStreamBase {
             fail(out, e.getMessage());
             return false;
         }
+        var verified = io.weft.controlplane.ca.PeerIdentity.current();
+        if (verified.isPresent() && node.mode() != ProxyNode.Mode.PROXYLESS
+                && !(verified.get().service().equals(node.service()) && verified.get().namespace().equals(node.namespace()))) {
+            String msg = "node " + node.id() + " claims " + node.namespace() + "/" + node.service()
+                    + " but its certificate is " + verified.get() + " (expected: the identity of its certificate)";
+            node = null;
+            closed = true;
+            System.getLogger(AdsStreamBase.class.getName()).log(System.Logger.Level.WARNING, "ADS refused: " + msg);
+            out.onError(Status.PERMISSION_DENIED.withDescription(msg).asRuntimeException());
+            return false;
+        }
         server.opened(this);
         return true;
     }

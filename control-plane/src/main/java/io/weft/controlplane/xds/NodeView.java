@@ -17,6 +17,7 @@ import io.weft.controlplane.translate.ClusterTranslator;
 import io.weft.controlplane.translate.EndpointTranslator;
 import io.weft.controlplane.translate.ListenerTranslator;
 import io.weft.controlplane.translate.RouteTranslator;
+import io.weft.controlplane.translate.SecurityTranslator;
 import io.weft.proto.MeshNames;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,11 +42,12 @@ final class NodeView {
 
     /** What every proxy of one mode and service shares at one mesh state (telemetry: for its listeners). */
     record Shared(List<XdsResource> routes, List<XdsResource> clusters, List<XdsResource> endpoints,
-                  TelemetryConfig telemetry) {
+                  TelemetryConfig telemetry, MeshState state) {
         /** @throws IllegalStateException naming the dangling references, if the translation is inconsistent */
         static Shared build(ProxyNode node, MeshState state) {
             List<RouteConfiguration> rs = RouteTranslator.shared(node, state.config());
-            List<Cluster> cs = ClusterTranslator.shared(node, state.config());
+            List<Cluster> cs = ClusterTranslator.shared(node, state.config()).stream()
+                    .map(c -> SecurityTranslator.cluster(c, state)).toList();
             List<XdsResource> endpoints = new ArrayList<>();
             for (Cluster c : cs) {
                 EndpointTranslator.forName(c.getEdsClusterConfig().getServiceName(), state)
@@ -63,7 +65,7 @@ final class NodeView {
             refuse(node, missing);
             return new Shared(rs.stream().map(r -> XdsResource.of(r.getName(), r)).toList(),
                     cs.stream().map(c -> XdsResource.of(c.getName(), c)).toList(), List.copyOf(endpoints),
-                    state.config().telemetry());
+                    state.config().telemetry(), state);
         }
     }
 
@@ -73,7 +75,8 @@ final class NodeView {
     }
 
     static NodeView build(ProxyNode node, Shared shared) {
-        List<Listener> ls = ListenerTranslator.forNode(node, shared.telemetry());
+        List<Listener> ls = ListenerTranslator.forNode(node, shared.telemetry()).stream()
+                .map(l -> SecurityTranslator.listener(l, node, shared.state())).toList();
         List<RouteConfiguration> localRoutes = RouteTranslator.local(node);
         List<Cluster> localClusters = ClusterTranslator.local(node);
         List<String> missing = new ArrayList<>();
@@ -99,7 +102,9 @@ final class NodeView {
                 MeshNames.LISTENER_TYPE, ResourceSet.of(ls.stream().map(l -> XdsResource.of(l.getName(), l)).toList()),
                 MeshNames.ROUTE_TYPE, ResourceSet.of(routes),
                 MeshNames.CLUSTER_TYPE, ResourceSet.of(clusters),
-                MeshNames.ENDPOINT_TYPE, ResourceSet.of(shared.endpoints())));
+                MeshNames.ENDPOINT_TYPE, ResourceSet.of(shared.endpoints()),
+                MeshNames.SECRET_TYPE, ResourceSet.of(SecurityTranslator.secrets(shared.state()).stream()
+                        .map(s -> XdsResource.of(s.getName(), s)).toList())));
     }
 
     ResourceSet wildcard(String typeUrl) {

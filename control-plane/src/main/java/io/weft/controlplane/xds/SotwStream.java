@@ -24,7 +24,8 @@ import java.util.TreeSet;
  */
 final class SotwStream extends AdsStreamBase implements StreamObserver<DiscoveryRequest> {
     /** Push order: clusters before their endpoints, listeners before their routes (make before break). */
-    static final List<String> PUSH_ORDER = List.of(MeshNames.CLUSTER_TYPE, MeshNames.ENDPOINT_TYPE,
+    // Secrets first: a rotated trust bundle must arrive before anything that relies on it.
+    static final List<String> PUSH_ORDER = List.of(MeshNames.SECRET_TYPE, MeshNames.CLUSTER_TYPE, MeshNames.ENDPOINT_TYPE,
             MeshNames.LISTENER_TYPE, MeshNames.ROUTE_TYPE);
 
     private final ServerCallStreamObserver<DiscoveryResponse> out;

@@ -98,6 +98,8 @@ class AdminGuardTest {
             Http.Response wrong = Http.send(port, "POST", "/ui/login", "not-the-token", browser);
             assertEquals(401, wrong.status());
             assertTrue(wrong.body().contains("admin token: wrong"), wrong.body());
+            Http.Response huge = Http.send(port, "POST", "/ui/login", "x".repeat(5000), browser);
+            assertEquals(413, huge.status(), "the open login reads no more than a token");
             Http.Response right = Http.send(port, "POST", "/ui/login", TOKEN, browser);
             assertEquals(204, right.status(), right.body());
             String session = right.all("Set-Cookie").stream().filter(c -> c.startsWith("weft_session=")).findFirst().orElseThrow();

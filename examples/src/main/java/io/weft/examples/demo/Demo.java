@@ -72,11 +72,20 @@ public final class Demo {
     private void run() throws Exception {
         int xds = freePort();
         int cpAdmin = freePort();
+        int secure = freePort();
         String cp = "127.0.0.1:" + xds;
+        // The launcher holds the join-token key next to the CA's state and hands each sidecar its token.
+        Path caDir = logs.resolve("ca");
+        String trustDomain = io.weft.controlplane.config.MeshConfigLoader.load(mesh).trustDomain();
+        tokens = io.weft.controlplane.ca.JoinTokens.fromFile(caDir.resolve("join-token.key"), trustDomain,
+                java.time.Clock.systemUTC());
         start(new Child("control-plane", CP_MAIN, List.of("--mesh", mesh.toString(), "--xds-port", "" + xds,
-                "--admin-port", "" + cpAdmin), log("control-plane")));
+                "--admin-port", "" + cpAdmin, "--ca-dir", caDir.toString(), "--secure-port", "" + secure), log("control-plane")));
         awaitHttp("control plane", "http://127.0.0.1:" + cpAdmin + "/api/v1/proxies");
+        security = List.of("--ca-address", "127.0.0.1:" + secure, "--trust-bundle", caDir.resolve("root-cert.pem").toString(),
+                "--trust-domain", trustDomain);
         table.put("control plane", "xDS 127.0.0.1:" + xds + ", admin http://127.0.0.1:" + cpAdmin + "/api/v1/proxies");
+        table.put("CA", "root " + caDir.resolve("root-cert.pem").toAbsolutePath() + ", mTLS port 127.0.0.1:" + secure);
         table.put("dashboard", "http://127.0.0.1:" + cpAdmin + "/ui/");
 
         List<Integer> sidecarAdmins = new ArrayList<>();
@@ -96,8 +105,11 @@ public final class Demo {
         }
 
         int edgeAdmin = freePort();
-        start(new Child("edge", SIDECAR_MAIN, List.of("edge", "--service", "edge", "--node", "edge-1",
-                "--control-plane", cp, "--edge-port", "" + edgePort, "--admin-port", "" + edgeAdmin), log("edge")));
+        List<String> edgeArgs = new ArrayList<>(List.of("edge", "--service", "edge", "--node", "edge-1",
+                "--control-plane", cp, "--edge-port", "" + edgePort, "--admin-port", "" + edgeAdmin));
+        edgeArgs.addAll(security);
+        edgeArgs.addAll(List.of("--join-token", tokens.mint("default", "edge", java.time.Duration.ofHours(1))));
+        start(new Child("edge", SIDECAR_MAIN, edgeArgs, log("edge")));
         for (int admin : sidecarAdmins) {
             awaitHttp("sidecar", "http://127.0.0.1:" + admin + "/ready");
         }
@@ -116,6 +128,7 @@ public final class Demo {
         System.out.println("  curl -s http://127.0.0.1:" + edgePort + "/users/42            # edge -> users");
         System.out.println("  curl -si http://127.0.0.1:" + edgePort + "/nope               # 404 with x-weft-response-flags: NR");
         System.out.println("  curl -s http://127.0.0.1:" + cpAdmin + "/api/v1/proxies      # what every proxy runs");
+        System.out.println("  curl -s http://127.0.0.1:" + cpAdmin + "/api/v1/security/strict-impact  # who would break under STRICT mTLS");
         System.out.println("  edit " + mesh.resolve("mesh.yaml") + " and watch it apply without restarts");
         System.out.println();
         System.out.println("Ctrl-C stops everything.");
@@ -127,10 +140,15 @@ public final class Demo {
                 "--control-plane", cp, "--app-port", "" + appPort, "--inbound-port", "0", "--admin-port", "" + admin,
                 "--labels", "version=" + version));
         args.addAll(List.of(extra));
+        args.addAll(security);
+        args.addAll(List.of("--join-token", tokens.mint("default", service, java.time.Duration.ofHours(1))));
         start(new Child(service + "-sidecar", SIDECAR_MAIN, args, log(service + "-sidecar")));
         table.put(service, "app 127.0.0.1:" + appPort + ", sidecar admin http://127.0.0.1:" + admin + "/config_dump");
         return admin;
     }
+
+    private io.weft.controlplane.ca.JoinTokens tokens;
+    private List<String> security = List.of();
 
     private Path log(String name) {
         return logs.resolve(name + ".log");
@@ -150,7 +168,7 @@ public final class Demo {
     private volatile boolean stopping;
 
     private void awaitHttp(String what, String url) throws InterruptedException {
-        Instant deadline = Instant.now().plusSeconds(120);
+        Instant deadline = Instant.now().plusSeconds(180); // joining the mesh (certificates) is slow on a busy machine
         String last = "no answer";
         while (Instant.now().isBefore(deadline)) {
             try {
@@ -165,7 +183,7 @@ public final class Demo {
             }
             Thread.sleep(100);
         }
-        throw new IllegalStateException(what + " not ready at " + url + " after 120s (" + last + "); logs in " + logs.toAbsolutePath());
+        throw new IllegalStateException(what + " not ready at " + url + " after 180s (" + last + "); logs in " + logs.toAbsolutePath());
     }
 
     private void stop() {

@@ -23,12 +23,30 @@ import java.util.Optional;
  * @param drainTime    on shutdown, the longest inbound drain (it ends sooner once inbound has been quiet for a second)
  * @param outboundGrace on shutdown, how long outbound keeps working for the app's own calls (it ends sooner
  *                      once the app has stopped listening and no outbound call is in flight)
+ * @param limits       what the listeners accept from clients
  * @param edgeTls      in edge mode, TLS termination on the edge port; empty for plaintext
  */
 public record Bootstrap(Mode mode, String nodeId, String service, String namespace, String controlPlane,
                         String address, int inboundPort, int outboundPort, int appPort, int adminPort, int edgePort,
-                        Map<String, String> labels, Duration drainTime, Duration outboundGrace, Optional<EdgeTls> edgeTls) {
+                        Map<String, String> labels, Duration drainTime, Duration outboundGrace, Limits limits,
+                        Optional<EdgeTls> edgeTls) {
     public enum Mode { SIDECAR, EDGE }
+
+    /**
+     * What the proxy's listeners accept from clients.
+     *
+     * @param maxRequestBody largest request body in bytes (413 beyond it); -1 for no limit
+     * @param headerTimeout  how long a client may take to send its header fields once the request line has come
+     * @param idleTimeout    how long a keep-alive connection may sit between requests
+     */
+    public record Limits(long maxRequestBody, Duration headerTimeout, Duration idleTimeout) {
+        public static final Limits DEFAULTS = new Limits(-1, Duration.ofSeconds(10), Duration.ofMinutes(5));
+
+        public Limits {
+            Objects.requireNonNull(headerTimeout, "headerTimeout");
+            Objects.requireNonNull(idleTimeout, "idleTimeout");
+        }
+    }
 
     public static final Duration DEFAULT_DRAIN_TIME = Duration.ofSeconds(15);
     public static final Duration DEFAULT_OUTBOUND_GRACE = Duration.ofSeconds(10);
@@ -37,27 +55,33 @@ public record Bootstrap(Mode mode, String nodeId, String service, String namespa
     public Bootstrap(Mode mode, String nodeId, String service, String namespace, String controlPlane, String address,
                      int inboundPort, int outboundPort, int appPort, int adminPort, int edgePort, Map<String, String> labels) {
         this(mode, nodeId, service, namespace, controlPlane, address, inboundPort, outboundPort, appPort, adminPort, edgePort,
-                labels, DEFAULT_DRAIN_TIME, DEFAULT_OUTBOUND_GRACE, Optional.empty());
+                labels, DEFAULT_DRAIN_TIME, DEFAULT_OUTBOUND_GRACE, Limits.DEFAULTS, Optional.empty());
     }
 
-    /** A plaintext bootstrap with the given shutdown timings. */
+    /** A plaintext bootstrap with the given shutdown timings and client limits. */
     public Bootstrap(Mode mode, String nodeId, String service, String namespace, String controlPlane, String address,
                      int inboundPort, int outboundPort, int appPort, int adminPort, int edgePort, Map<String, String> labels,
-                     Duration drainTime, Duration outboundGrace) {
+                     Duration drainTime, Duration outboundGrace, Limits limits) {
         this(mode, nodeId, service, namespace, controlPlane, address, inboundPort, outboundPort, appPort, adminPort, edgePort,
-                labels, drainTime, outboundGrace, Optional.empty());
+                labels, drainTime, outboundGrace, limits, Optional.empty());
+    }
+
+    /** The same bootstrap with other client limits. */
+    public Bootstrap withLimits(Limits l) {
+        return new Bootstrap(mode, nodeId, service, namespace, controlPlane, address, inboundPort, outboundPort, appPort,
+                adminPort, edgePort, labels, drainTime, outboundGrace, l, edgeTls);
     }
 
     /** The same bootstrap terminating TLS on the edge port. */
     public Bootstrap withEdgeTls(EdgeTls tls) {
         return new Bootstrap(mode, nodeId, service, namespace, controlPlane, address, inboundPort, outboundPort, appPort,
-                adminPort, edgePort, labels, drainTime, outboundGrace, Optional.of(tls));
+                adminPort, edgePort, labels, drainTime, outboundGrace, limits, Optional.of(tls));
     }
 
     /** The same bootstrap with other shutdown timings. */
     public Bootstrap withShutdown(Duration drain, Duration grace) {
         return new Bootstrap(mode, nodeId, service, namespace, controlPlane, address, inboundPort, outboundPort, appPort,
-                adminPort, edgePort, labels, drain, grace, edgeTls);
+                adminPort, edgePort, labels, drain, grace, limits, edgeTls);
     }
 
     public Bootstrap {
@@ -70,6 +94,7 @@ public record Bootstrap(Mode mode, String nodeId, String service, String namespa
         labels = Map.copyOf(labels);
         Objects.requireNonNull(drainTime, "drainTime");
         Objects.requireNonNull(outboundGrace, "outboundGrace");
+        Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(edgeTls, "edgeTls");
     }
 }

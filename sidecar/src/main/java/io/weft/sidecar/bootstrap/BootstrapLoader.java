@@ -22,7 +22,7 @@ import org.yaml.snakeyaml.error.YAMLException;
 public final class BootstrapLoader {
     private static final Set<String> KEYS = Set.of("node", "service", "namespace", "control-plane", "address",
             "inbound-port", "outbound-port", "app-port", "admin-port", "edge-port", "labels", "drain-time", "outbound-grace",
-            "tls", "http-port", "hsts-max-age", "tls-reload");
+            "max-request-body", "header-timeout", "idle-timeout", "tls", "http-port", "hsts-max-age", "tls-reload");
 
     private BootstrapLoader() {
     }
@@ -72,7 +72,10 @@ public final class BootstrapLoader {
                 port(values, origin, "edge-port", mode == Bootstrap.Mode.EDGE ? 8080 : 0),
                 labels(values.getOrDefault("labels", ""), origin.getOrDefault("labels", "--labels")),
                 duration(values, origin, "drain-time", Bootstrap.DEFAULT_DRAIN_TIME),
-                duration(values, origin, "outbound-grace", Bootstrap.DEFAULT_OUTBOUND_GRACE));
+                duration(values, origin, "outbound-grace", Bootstrap.DEFAULT_OUTBOUND_GRACE),
+                new Bootstrap.Limits(bytes(values, origin, "max-request-body", Bootstrap.Limits.DEFAULTS.maxRequestBody()),
+                        duration(values, origin, "header-timeout", Bootstrap.Limits.DEFAULTS.headerTimeout()),
+                        duration(values, origin, "idle-timeout", Bootstrap.Limits.DEFAULTS.idleTimeout())));
         if (!values.containsKey("tls")) {
             for (String k : List.of("http-port", "hsts-max-age", "tls-reload")) {
                 if (values.containsKey(k)) {
@@ -172,6 +175,25 @@ public final class BootstrapLoader {
             // fall through
         }
         throw new IllegalArgumentException(origin.get(key) + ": \"" + v + "\" (expected: a port from 0 to 65535)");
+    }
+
+    /** A size like {@code 1048576}, {@code 512k} or {@code 10m}; -1 for no limit. */
+    private static long bytes(Map<String, String> values, Map<String, String> origin, String key, long dflt) {
+        String v = values.get(key);
+        if (v == null) {
+            return dflt;
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(-1|\\d{1,12})([kKmMgG]?)").matcher(v.trim());
+        if (!m.matches()) {
+            throw new IllegalArgumentException(origin.get(key) + ": \"" + v + "\" (expected: bytes like 1048576, 512k or 10m, or -1)");
+        }
+        long n = Long.parseLong(m.group(1));
+        return n < 0 ? -1 : n << switch (m.group(2).toLowerCase(Locale.ROOT)) {
+            case "k" -> 10;
+            case "m" -> 20;
+            case "g" -> 30;
+            default -> 0;
+        };
     }
 
     /** A duration like {@code 15s}, {@code 500ms} or {@code 2m}. */

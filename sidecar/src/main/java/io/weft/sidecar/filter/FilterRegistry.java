@@ -28,9 +28,9 @@ public final class FilterRegistry {
 
     /** Every filter that ships with Weft. Add a new filter package's factory here. */
     public static FilterRegistry builtIn() {
-        return of(List.of(new FaultFilterFactory(), new GuardFilterFactory(), new AuthnFilterFactory(),
-                new RateLimitFilterFactory(), new CacheFilterFactory(), new TransformFilterFactory(),
-                new AggregateFilterFactory(), new TranscodeFilterFactory()));
+        return of(List.of(new FaultFilterFactory(), new io.weft.sidecar.filter.authz.AuthzFilterFactory(),
+                new GuardFilterFactory(), new AuthnFilterFactory(), new RateLimitFilterFactory(), new CacheFilterFactory(),
+                new TransformFilterFactory(), new AggregateFilterFactory(), new TranscodeFilterFactory()));
     }
 
     /** A registry of exactly these factories (tests use it to add their own). */

@@ -24,6 +24,8 @@ public enum ResponseFlag {
     UC,
     /** The downstream client reset or closed the connection. */
     DC,
+    /** The downstream sent something that is not valid HTTP (bad framing, invalid fields, oversized head). */
+    DPE,
     /** Delay injected by the fault filter. */
     DI,
     /** Fault (abort) injected by the fault filter. */
@@ -32,6 +34,8 @@ public enum ResponseFlag {
     RL,
     /** Denied by an authorization filter. */
     UAEX,
+    /** Denied by the inbound authorization policy, from the caller's verified certificate (403). */
+    RBAC,
     /** The route names a cluster this proxy does not have (503). */
     NC,
     /** No config yet: the proxy has not received its first snapshot (503). */

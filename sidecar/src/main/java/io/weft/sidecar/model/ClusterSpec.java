@@ -8,6 +8,7 @@ import java.util.Optional;
 /**
  * An upstream cluster.
  *
+ * @param tls             mTLS to the endpoints, when the cluster has a TLS transport socket
  * @param edsName         the ClusterLoadAssignment to subscribe to, for EDS clusters
  * @param staticEndpoints the endpoints given inline, for STATIC clusters
  * @param lb              the load-balancing policy and its parameters
@@ -17,7 +18,7 @@ import java.util.Optional;
  */
 public record ClusterSpec(String name, Optional<String> edsName, List<EndpointSpec> staticEndpoints, LbSpec lb,
                           Duration connectTimeout, Protocol protocol, LimitsSpec limits, Optional<OutlierSpec> outlier,
-                          Optional<HealthCheckSpec> healthCheck) {
+                          Optional<HealthCheckSpec> healthCheck, Optional<UpstreamTlsSpec> tls) {
     /**
      * The protocol spoken to the cluster's endpoints. gRPC requests always use HTTP/2 (cleartext,
      * prior knowledge), whatever this says.
@@ -41,6 +42,14 @@ public record ClusterSpec(String name, Optional<String> edsName, List<EndpointSp
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(outlier, "outlier");
         Objects.requireNonNull(healthCheck, "healthCheck");
+        Objects.requireNonNull(tls, "tls");
+    }
+
+    /** A cluster without TLS. */
+    public ClusterSpec(String name, Optional<String> edsName, List<EndpointSpec> staticEndpoints, LbSpec lb,
+                       Duration connectTimeout, Protocol protocol, LimitsSpec limits, Optional<OutlierSpec> outlier,
+                       Optional<HealthCheckSpec> healthCheck) {
+        this(name, edsName, staticEndpoints, lb, connectTimeout, protocol, limits, outlier, healthCheck, Optional.empty());
     }
 
     /** A plain cluster with defaults for everything but its name and endpoints source. */

@@ -7,6 +7,7 @@ import io.github.resilience4j.retry.RetryConfig;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.weft.sidecar.filter.Exchange;
+import io.weft.sidecar.filter.LocalReplyException;
 import io.weft.sidecar.filter.ResponseFlag;
 import io.weft.sidecar.filter.Terminal;
 import io.weft.sidecar.model.HashPolicySpec;
@@ -16,6 +17,7 @@ import io.weft.sidecar.model.RouteSpec;
 import io.weft.sidecar.route.PathRewrite;
 import io.weft.sidecar.route.RequestView;
 import io.weft.sidecar.route.Route;
+import io.weft.sidecar.upstream.client.DownstreamException;
 import io.weft.sidecar.upstream.client.UpstreamException;
 import io.weft.sidecar.upstream.client.UpstreamRequest;
 import java.io.IOException;
@@ -87,6 +89,29 @@ final class ForwardAction implements Terminal {
 
     @Override
     public void handle(Exchange ex) {
+        try {
+            route(ex);
+        } catch (DownstreamException e) {
+            // the caller's body was bad or the caller went away: not an upstream failure
+            if (!ex.responded()) {
+                ex.response().header(io.helidon.http.HeaderNames.CONNECTION, "close");
+                Throwable c = e.getCause();
+                while (c != null && !(c instanceof LocalReplyException)) {
+                    c = c.getCause();
+                }
+                if (c instanceof LocalReplyException refused) {
+                    ex.respond(refused); // a filter's limit on the body, such as the edge's 413
+                    return;
+                }
+                ex.respond(Status.BAD_REQUEST_400, ResponseFlag.DPE, e.getMessage());
+            } else {
+                ex.addFlag(ResponseFlag.DC);
+                throw e;
+            }
+        }
+    }
+
+    private void route(Exchange ex) {
         UpstreamCluster cluster = pickCluster();
         ClusterState cs = cluster.state();
         cs.requests.increment();
@@ -114,10 +139,8 @@ final class ForwardAction implements Terminal {
         UpstreamRequest.Body body;
         try {
             body = Forwarder.body(ex);
-        } catch (IOException | UncheckedIOException e) {
-            ex.addFlag(ResponseFlag.DC);
-            throw new UncheckedIOException("reading the request body from the client",
-                    e instanceof IOException io ? io : ((UncheckedIOException) e).getCause());
+        } catch (IOException | RuntimeException e) {
+            throw new DownstreamException("reading the request body from the client: " + e.getMessage(), e);
         }
         UpstreamRequest req = new UpstreamRequest(ex.method(), rewrite.apply(ex.upstreamPath()),
                 hostRewrite.orElse(ex.upstreamAuthority()), ex.upstreamHeaders(), body);

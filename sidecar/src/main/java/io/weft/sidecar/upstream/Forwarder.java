@@ -16,6 +16,8 @@ import io.weft.sidecar.upstream.client.UpstreamException;
 import io.weft.sidecar.upstream.client.UpstreamRequest;
 import io.weft.sidecar.upstream.client.UpstreamResponse;
 import io.weft.sidecar.upstream.grpc.GrpcForwarder;
+import io.weft.sidecar.upstream.client.UpstreamTls;
+import io.weft.sidecar.tls.MeshTls;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -47,10 +49,17 @@ public final class Forwarder {
             Exchange.Attribute.create("weft.telemetry", RequestTelemetry.class);
 
     private final Http1Client http1;
+    private final Optional<MeshTls> mesh;
     private final Http2Upstream http2;
     private final GrpcForwarder grpc;
 
     public Forwarder(Http1Client http1, Http2Upstream http2, GrpcForwarder grpc) {
+        this(http1, http2, grpc, Optional.empty());
+    }
+
+    /** @param mesh this proxy's mesh TLS, when it has a workload certificate (clusters may then require mTLS) */
+    public Forwarder(Http1Client http1, Http2Upstream http2, GrpcForwarder grpc, Optional<MeshTls> mesh) {
+        this.mesh = Objects.requireNonNull(mesh, "mesh");
         this.http1 = Objects.requireNonNull(http1, "http1");
         this.http2 = Objects.requireNonNull(http2, "http2");
         this.grpc = Objects.requireNonNull(grpc, "grpc");
@@ -58,7 +67,7 @@ public final class Forwarder {
 
     /** Requests filters make on their own (aggregation, transcoding), to one snapshot's clusters. */
     public Upstreams upstreams(Map<String, UpstreamCluster> clusters) {
-        return new SubRequests(Map.copyOf(clusters), http1, http2, grpc);
+        return new SubRequests(Map.copyOf(clusters), http1, http2, grpc, mesh);
     }
 
     /** Compiles forward actions against one snapshot's clusters. */
@@ -76,6 +85,13 @@ public final class Forwarder {
             return local(ResponseFlag.UH, noHealthy(c), number);
         }
         EndpointState e = pick.get();
+        Optional<UpstreamTls> tls = Optional.empty();
+        if (c.spec().tls().isPresent()) {
+            if (mesh.isEmpty()) {
+                return local(ResponseFlag.UF, "cluster " + c.name() + " requires mTLS but this proxy has no workload certificate", number);
+            }
+            tls = Optional.of(mesh.get().upstream(c.spec().tls().get().peers()));
+        }
         Optional<RequestTelemetry.Attempt> span = ex.attribute(TELEMETRY)
                 .map(t -> t.attempt(c.name(), e.spec().address(), e.spec().port()));
         span.ifPresent(a -> a.inject(ex.upstreamHeaders())); // the request's headers are the exchange's
@@ -90,8 +106,8 @@ public final class Forwarder {
         long deadline = perTryNanos <= 0 ? routeDeadline
                 : routeDeadline == 0 ? start + perTryNanos : Math.min(routeDeadline, start + perTryNanos);
         try {
-            UpstreamResponse r = h2 ? http2.send(e.address(), req, false, deadline)
-                    : http1.send(e.address(), req, (int) c.spec().connectTimeout().toMillis(), deadline);
+            UpstreamResponse r = h2 && tls.isEmpty() ? http2.send(e.address(), req, false, deadline)
+                    : http1.send(e.address(), req, (int) c.spec().connectTimeout().toMillis(), deadline, tls);
             long latency = System.nanoTime() - start;
             cs.recordAttempt(e, OutlierDetector.classify(r.status()), latency);
             span.ifPresent(a -> a.end(r.status()));
@@ -222,8 +238,9 @@ public final class Forwarder {
                 return;
             }
             UpstreamRequest copy = new UpstreamRequest(req.method(), req.target(), shadow(req.authority()), req.headers(), req.body());
+            Optional<UpstreamTls> tls = c.spec().tls().flatMap(t -> mesh.map(m -> m.upstream(t.peers())));
             try (UpstreamResponse r = http1.send(e.get().address(), copy, (int) c.spec().connectTimeout().toMillis(),
-                    System.nanoTime() + ForwardAction.DEFAULT_TIMEOUT.toNanos())) {
+                    System.nanoTime() + ForwardAction.DEFAULT_TIMEOUT.toNanos(), tls)) {
                 r.body().transferTo(OutputStream.nullOutputStream());
             } catch (UpstreamException | IOException ignored) {
                 // a mirror never affects the real request

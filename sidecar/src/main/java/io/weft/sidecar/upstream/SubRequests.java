@@ -8,12 +8,15 @@ import io.weft.sidecar.upstream.client.Http2Upstream;
 import io.weft.sidecar.upstream.client.UpstreamException;
 import io.weft.sidecar.upstream.client.UpstreamRequest;
 import io.weft.sidecar.upstream.client.UpstreamResponse;
+import io.weft.sidecar.upstream.client.UpstreamTls;
+import io.weft.sidecar.tls.MeshTls;
 import io.weft.sidecar.upstream.grpc.GrpcForwarder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.SocketTimeoutException;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -22,11 +25,15 @@ import java.util.concurrent.ThreadLocalRandom;
  * them), the cluster's protocol picks HTTP/1.1 or HTTP/2, and the whole body is read within the call's
  * deadline. Sub-requests are not retried. Immutable and thread-safe.
  */
-record SubRequests(Map<String, UpstreamCluster> clusters, Http1Client http1, Http2Upstream http2, GrpcForwarder grpc)
-        implements Upstreams {
+record SubRequests(Map<String, UpstreamCluster> clusters, Http1Client http1, Http2Upstream http2, GrpcForwarder grpc,
+                   Optional<MeshTls> mesh) implements Upstreams {
     @Override
     public GrpcReply grpc(GrpcCall call) {
         UpstreamCluster cluster = cluster(call.cluster());
+        if (cluster.spec().tls().isPresent()) {
+            throw new Failure(503, ResponseFlag.UF, "cluster " + cluster.name()
+                    + " requires mTLS, which transcoded gRPC calls do not speak yet");
+        }
         EndpointState ep = endpoint(cluster);
         ep.inflight.incrementAndGet();
         long start = System.nanoTime();
@@ -57,6 +64,14 @@ record SubRequests(Map<String, UpstreamCluster> clusters, Http1Client http1, Htt
     @Override
     public Reply send(Call call) {
         UpstreamCluster cluster = cluster(call.cluster());
+        Optional<UpstreamTls> tls = Optional.empty();
+        if (cluster.spec().tls().isPresent()) {
+            if (mesh.isEmpty()) {
+                throw new Failure(503, ResponseFlag.UF, "cluster " + cluster.name()
+                        + " requires mTLS but this proxy has no workload certificate");
+            }
+            tls = Optional.of(mesh.get().upstream(cluster.spec().tls().get().peers()));
+        }
         EndpointState ep = endpoint(cluster);
         UpstreamRequest req = new UpstreamRequest(call.method(), call.pathAndQuery(), call.authority(), call.headers(),
                 call.body().length == 0 ? UpstreamRequest.Body.NONE : new UpstreamRequest.Body.Bytes(call.body()));
@@ -66,9 +81,9 @@ record SubRequests(Map<String, UpstreamCluster> clusters, Http1Client http1, Htt
         ep.inflight.incrementAndGet();
         long start = System.nanoTime();
         OutlierDetector.Outcome outcome = OutlierDetector.Outcome.LOCAL_FAILURE;
-        try (UpstreamResponse up = cluster.spec().protocol() == ClusterSpec.Protocol.HTTP2
+        try (UpstreamResponse up = cluster.spec().protocol() == ClusterSpec.Protocol.HTTP2 && tls.isEmpty()
                 ? http2.send(ep.address(), req, false, call.deadlineNanos())
-                : http1.send(ep.address(), req, (int) cluster.spec().connectTimeout().toMillis(), call.deadlineNanos())) {
+                : http1.send(ep.address(), req, (int) cluster.spec().connectTimeout().toMillis(), call.deadlineNanos(), tls)) {
             outcome = OutlierDetector.classify(up.status());
             byte[] body = read(up.body(), call.maxBodyBytes(), ep.authority());
             return new Reply(up.status(), up.head().first("content-type"), body, ep.authority());

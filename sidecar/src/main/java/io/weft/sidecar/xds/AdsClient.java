@@ -53,6 +53,7 @@ public final class AdsClient implements AutoCloseable {
     private final SnapshotCompiler compiler;
     private final ResourceParser parser;
     private final XdsUpdateListener listener;
+    private final Optional<java.util.function.Consumer<List<java.security.cert.X509Certificate>>> trustBundle;
     private final ReentrantLock lock = new ReentrantLock();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("weft-ads-reconnect").factory());
@@ -71,6 +72,16 @@ public final class AdsClient implements AutoCloseable {
     private boolean closed;
 
     public AdsClient(ManagedChannel channel, Node node, SnapshotCompiler compiler, XdsUpdateListener listener) {
+        this(channel, node, compiler, listener, Optional.empty());
+    }
+
+    /**
+     * @param trustBundle when present, subscribes to the {@value MeshNames#ROOT_CA_SECRET} SDS secret and
+     *                    hands every accepted trust bundle to it (on the stream's thread; must not block)
+     */
+    public AdsClient(ManagedChannel channel, Node node, SnapshotCompiler compiler, XdsUpdateListener listener,
+                     Optional<java.util.function.Consumer<List<java.security.cert.X509Certificate>>> trustBundle) {
+        this.trustBundle = Objects.requireNonNull(trustBundle, "trustBundle");
         this.channel = Objects.requireNonNull(channel, "channel");
         this.node = Objects.requireNonNull(node, "node");
         this.compiler = Objects.requireNonNull(compiler, "compiler");
@@ -104,6 +115,9 @@ public final class AdsClient implements AutoCloseable {
             }
             if (!clusters.isEmpty()) {
                 send(MeshNames.ENDPOINT_TYPE, edsNames(), false);
+            }
+            if (trustBundle.isPresent()) {
+                send(MeshNames.SECRET_TYPE, Set.of(MeshNames.ROOT_CA_SECRET), false);
             }
         } finally {
             lock.unlock();
@@ -206,7 +220,15 @@ public final class AdsClient implements AutoCloseable {
                 endpoints.clear();
                 endpoints.putAll(next);
             }
-            default -> throw new InvalidResourceException("type_url " + type + " (expected: LDS, RDS, CDS or EDS)");
+            case MeshNames.SECRET_TYPE -> {
+                for (Any a : resources) {
+                    var secret = ResourceParser.secret(a);
+                    if (secret.getName().equals(MeshNames.ROOT_CA_SECRET) && trustBundle.isPresent()) {
+                        trustBundle.get().accept(SecurityParser.trustBundle(secret));
+                    }
+                }
+            }
+            default -> throw new InvalidResourceException("type_url " + type + " (expected: LDS, RDS, CDS, EDS or SDS)");
         }
     }
 

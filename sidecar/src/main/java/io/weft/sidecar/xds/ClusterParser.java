@@ -60,7 +60,8 @@ final class ClusterParser {
         return switch (c.getType()) {
             case EDS -> {
                 String eds = c.getEdsClusterConfig().getServiceName().isEmpty() ? c.getName() : c.getEdsClusterConfig().getServiceName();
-                yield new ClusterSpec(c.getName(), Optional.of(eds), List.of(), lb, connect, protocol, limits, outlier, hc);
+                yield new ClusterSpec(c.getName(), Optional.of(eds), List.of(), lb, connect, protocol, limits, outlier, hc,
+                        SecurityParser.upstream(c));
             }
             case STATIC -> new ClusterSpec(c.getName(), Optional.empty(),
                     endpoints(c.getLoadAssignment(), where + ": load_assignment").endpoints(), lb, connect, protocol,

@@ -47,6 +47,10 @@ public final class ResourceParser {
         this.filters = Objects.requireNonNull(filters, "filters");
     }
 
+    public static io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret secret(Any any) throws InvalidResourceException {
+        return unpack(any, io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret.class, "Secret");
+    }
+
     public ListenerSpec listener(Any any) throws InvalidResourceException {
         Listener l = unpack(any, Listener.class, "Listener");
         String where = "Listener " + l.getName();
@@ -72,7 +76,7 @@ public final class ResourceParser {
             throw new InvalidResourceException(where + ": rds.route_config_name: empty (expected: a name)");
         }
         return new ListenerSpec(l.getName(), hcm.getRds().getRouteConfigName(), httpFilters(hcm, where),
-                TelemetryParser.parse(hcm, where));
+                TelemetryParser.parse(hcm, where), SecurityParser.mode(l));
     }
 
     /** The HCM's filters before the router, which must come last. */

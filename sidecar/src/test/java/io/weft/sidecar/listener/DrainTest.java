@@ -165,7 +165,8 @@ class DrainTest {
                 }
                 Map<String, Integer> seen = new java.util.TreeMap<>();
                 outcomes.forEach((k, v) -> seen.put(k, v.get()));
-                assertEquals(List.of("a", "a2", "b"), List.copyOf(seen.keySet()), "every request was answered by an app: " + seen);
+                assertTrue(java.util.Set.of("a", "a2", "b").containsAll(seen.keySet()), "every request was answered by an app: " + seen);
+                assertTrue(seen.getOrDefault("a2", 0) > 50 && seen.getOrDefault("b", 0) > 0, "traffic moved to the new instance: " + seen);
             } finally {
                 all.forEach(Sidecar::close);
             }

@@ -19,10 +19,20 @@ public final class ProxyFixture implements AutoCloseable {
     public final TestControlPlane xds;
     public final Sidecar sidecar;
 
-    private ProxyFixture(int appPort, FilterRegistry filters, Map<String, String> labels) throws IOException {
+    private ProxyFixture(int appPort, FilterRegistry filters, Map<String, String> labels,
+                         java.util.function.UnaryOperator<Bootstrap> adjust) throws IOException {
         this.xds = new TestControlPlane();
-        this.sidecar = Sidecar.start(new Bootstrap(Bootstrap.Mode.SIDECAR, "test-1", "test", "default", xds.address(),
-                "127.0.0.1", 0, 0, appPort, 0, 0, labels), filters, Clock.systemUTC());
+        this.sidecar = Sidecar.start(adjust.apply(new Bootstrap(Bootstrap.Mode.SIDECAR, "test-1", "test", "default", xds.address(),
+                "127.0.0.1", 0, 0, appPort, 0, 0, labels)), filters, Clock.systemUTC());
+    }
+
+    private ProxyFixture(int appPort, FilterRegistry filters, Map<String, String> labels) throws IOException {
+        this(appPort, filters, labels, b -> b);
+    }
+
+    /** A sidecar whose bootstrap is adjusted first (limits, timings). */
+    public static ProxyFixture with(java.util.function.UnaryOperator<Bootstrap> adjust) throws IOException {
+        return new ProxyFixture(1, FilterRegistry.builtIn(), Map.of(), adjust);
     }
 
     public static ProxyFixture start() throws IOException {

@@ -158,14 +158,16 @@ class ResilienceTest {
                     .setConsecutive5Xx(UInt32Value.of(3)).setInterval(ms(100)).setBaseEjectionTime(ms(1500))
                     .setMaxEjectionPercent(UInt32Value.of(50))).build();
             p.service("svc", Xds.route("all", "/", "svc").build(), c, flaky.port(), good.port()).awaitRouted("svc");
-            for (int i = 0; i < 8; i++) {
+            ProxyFixture.await(() -> {
                 p.get("svc", "/");
-            }
+                return flaky.requests();
+            }, n -> n >= 3);
             int seen = flaky.requests();
-            assertTrue(seen >= 3 && seen <= 4, "ejected after three 500s in a row: " + seen);
+            assertEquals(3, seen, "three 500s in a row, then no more: ejected");
             for (int i = 0; i < 10; i++) {
                 assertEquals("good", p.get("svc", "/").body());
             }
+            assertEquals(seen, flaky.requests(), "an ejected endpoint gets no traffic");
             broken.set(false);
             RawHttp.Response back = ProxyFixture.await(() -> p.get("svc", "/"), r -> r.body().equals("flaky"));
             assertEquals("flaky", back.body(), "the endpoint returns once its ejection time has passed");

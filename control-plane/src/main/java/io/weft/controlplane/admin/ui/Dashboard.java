@@ -22,6 +22,7 @@ import java.util.Objects;
  */
 public final class Dashboard implements HttpService {
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final int MAX_TOKEN = 1024;
     private final AdminAccess access;
     private final StaticFiles files = new StaticFiles("weft-ui");
 
@@ -51,7 +52,19 @@ public final class Dashboard implements HttpService {
 
     /** {@code POST /ui/login} with the token as the body: sets the session cookie when it is right. */
     private void login(ServerRequest req, ServerResponse res) {
-        String token = new String(req.content().as(byte[].class), StandardCharsets.UTF_8).trim();
+        byte[] body;
+        try {
+            body = req.content().inputStream().readNBytes(MAX_TOKEN + 1); // the login is open: read no more than a token
+        } catch (java.io.IOException e) {
+            ApiError.send(res, Status.BAD_REQUEST_400, "body: unreadable (" + e.getMessage() + ")");
+            return;
+        }
+        if (body.length > MAX_TOKEN) {
+            ApiError.send(res, Status.REQUEST_ENTITY_TOO_LARGE_413, "admin token: over " + MAX_TOKEN
+                    + " bytes (expected: the token alone)");
+            return;
+        }
+        String token = new String(body, StandardCharsets.UTF_8).trim();
         if (!access.tokenRequired()) {
             res.status(Status.NO_CONTENT_204).send();
             return;

@@ -25,7 +25,7 @@ final class StaticFiles {
             "png", "image/png");
 
     private final String root;
-    private final Map<String, Optional<byte[]>> cache = new ConcurrentHashMap<>();
+    private final Map<String, byte[]> cache = new ConcurrentHashMap<>(); // only files that exist: bounded by the jar
 
     StaticFiles(String root) {
         this.root = root;
@@ -33,7 +33,11 @@ final class StaticFiles {
 
     void send(String name, ServerResponse res) {
         Optional<String> type = typeOf(name);
-        Optional<byte[]> body = type.isPresent() ? cache.computeIfAbsent(name, this::read) : Optional.empty();
+        Optional<byte[]> body = type.isEmpty() ? Optional.empty()
+                : Optional.ofNullable(cache.get(name)).or(() -> read(name).map(b -> {
+                    cache.put(name, b);
+                    return b;
+                }));
         if (body.isEmpty()) {
             ApiError.send(res, Status.NOT_FOUND_404, "/ui/" + name + ": no such dashboard file");
             return;

@@ -26,7 +26,11 @@ public final class Http1Client implements AutoCloseable {
     private static final Duration PROBE_AFTER = Duration.ofSeconds(2);
     private static final int MAX_IDLE_PER_ENDPOINT = 256;
 
-    private final Map<InetSocketAddress, ConnectionPool> pools = new ConcurrentHashMap<>();
+    private final Map<PoolKey, ConnectionPool> pools = new ConcurrentHashMap<>();
+
+    /** Connections to one endpoint with one TLS setting (plaintext, or mTLS expecting given peers) are pooled together. */
+    private record PoolKey(InetSocketAddress address, Optional<UpstreamTls> tls) {
+    }
     private final Thread sweeper;
     private volatile boolean closed;
 
@@ -44,19 +48,28 @@ public final class Http1Client implements AutoCloseable {
      */
     public UpstreamResponse send(InetSocketAddress address, UpstreamRequest req, int connectMillis, long deadlineNanos)
             throws UpstreamException {
-        ConnectionPool pool = pools.computeIfAbsent(address, a -> new ConnectionPool(MAX_IDLE_PER_ENDPOINT,
+        return send(address, req, connectMillis, deadlineNanos, Optional.empty());
+    }
+
+    /** The same over mTLS when {@code tls} is present: new connections handshake with it; pools never mix settings. */
+    public UpstreamResponse send(InetSocketAddress address, UpstreamRequest req, int connectMillis, long deadlineNanos,
+                                 Optional<UpstreamTls> tls) throws UpstreamException {
+        ConnectionPool pool = pools.computeIfAbsent(new PoolKey(address, tls), a -> new ConnectionPool(MAX_IDLE_PER_ENDPOINT,
                 IDLE_TIMEOUT.toNanos(), PROBE_AFTER.toNanos()));
         String endpoint = address.getAddress().getHostAddress() + ":" + address.getPort();
         while (true) {
             Http1Connection c = pool.poll();
             boolean reused = c != null;
             if (c == null) {
-                c = Http1Connection.open(address, endpoint, connectMillis);
+                c = Http1Connection.open(address, endpoint, connectMillis, tls);
                 pool.opened();
             }
             c.deadline(deadlineNanos);
             try {
                 return exchange(pool, c, req);
+            } catch (DownstreamException e) {
+                pool.discard(c);
+                throw e;
             } catch (IOException | Http1Connection.WriteFailure e) {
                 IOException io = e instanceof Http1Connection.WriteFailure w ? w.io() : (IOException) e;
                 boolean stale = reused && c.nothingRead() && req.body().replayable()
@@ -187,7 +200,7 @@ public final class Http1Client implements AutoCloseable {
 
     /** Open connections (idle and in use) to one endpoint. */
     public int openConnections(InetSocketAddress address) {
-        ConnectionPool p = pools.get(address);
+        ConnectionPool p = pools.get(new PoolKey(address, Optional.empty()));
         return p == null ? 0 : p.open();
     }
 

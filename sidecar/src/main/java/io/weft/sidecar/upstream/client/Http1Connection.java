@@ -44,15 +44,27 @@ final class Http1Connection implements AutoCloseable {
     }
 
     static Http1Connection open(InetSocketAddress address, String endpoint, int connectTimeoutMillis) throws UpstreamException {
+        return open(address, endpoint, connectTimeoutMillis, java.util.Optional.empty());
+    }
+
+    /** Connects, then (with {@code tls}) completes the mTLS handshake, so a refused peer is a connect failure. */
+    static Http1Connection open(InetSocketAddress address, String endpoint, int connectTimeoutMillis,
+                                java.util.Optional<UpstreamTls> tls) throws UpstreamException {
         Socket s = new Socket();
         try {
             s.setTcpNoDelay(true);
             s.connect(address, connectTimeoutMillis);
-            return new Http1Connection(s, endpoint);
+            if (tls.isEmpty()) {
+                return new Http1Connection(s, endpoint);
+            }
+            s.setSoTimeout(connectTimeoutMillis);
+            Socket t = tls.get().handshake(s, address);
+            t.setSoTimeout(0);
+            return new Http1Connection(t, endpoint);
         } catch (IOException e) {
             closeQuietly(s);
             throw new UpstreamException(UpstreamException.Kind.CONNECT_FAILURE,
-                    "connect to " + endpoint + ": " + e.getMessage(), false, e);
+                    (tls.isPresent() ? "mTLS to " : "connect to ") + endpoint + ": " + e.getMessage(), false, e);
         }
     }
 
@@ -156,7 +168,7 @@ final class Http1Connection implements AutoCloseable {
         byte[] buf = rbuf; // the read buffer is idle until the response: reuse it for the copy
         long total = 0;
         int n;
-        while ((n = body.read(buf, 0, buf.length)) > 0) {
+        while ((n = readCaller(body, buf)) > 0) {
             total += n;
             if (length >= 0 && total > length) {
                 reusable = false;
@@ -178,6 +190,16 @@ final class Http1Connection implements AutoCloseable {
             throw new IOException("request body ended after " + total + " of " + length + " bytes");
         }
         return total;
+    }
+
+    /** One read of the caller's body; its failures are the caller's, not this connection's. */
+    private int readCaller(InputStream body, byte[] buf) {
+        try {
+            return body.read(buf, 0, buf.length);
+        } catch (IOException | RuntimeException e) {
+            reusable = false;
+            throw new DownstreamException("reading the request body from the client: " + e.getMessage(), e);
+        }
     }
 
     void flush() throws IOException {

@@ -79,14 +79,35 @@ public final class Http2Upstream implements AutoCloseable {
                 case UpstreamRequest.Body.None n -> out.request();
                 case UpstreamRequest.Body.Bytes b -> out.submit(b.bytes());
                 case UpstreamRequest.Body.Stream s -> out.outputStream(os -> {
-                    s.in().transferTo(os);
+                    byte[] buf = new byte[16 * 1024];
+                    int n;
+                    while ((n = readCaller(s.in(), buf)) > 0) {
+                        os.write(buf, 0, n);
+                    }
                     os.close();
                 });
             };
+        } catch (DownstreamException e) {
+            throw e;
         } catch (RuntimeException e) {
+            Throwable c = e;
+            while (c != null && !(c instanceof DownstreamException)) {
+                c = c.getCause();
+            }
+            if (c instanceof DownstreamException d) {
+                throw d;
+            }
             throw failure(endpoint, e);
         }
         return new Response(res, endpoint);
+    }
+
+    private static int readCaller(java.io.InputStream in, byte[] buf) {
+        try {
+            return in.read(buf);
+        } catch (java.io.IOException | RuntimeException e) {
+            throw new DownstreamException("reading the request body from the client: " + e.getMessage(), e);
+        }
     }
 
     private static UpstreamException failure(String endpoint, RuntimeException e) {

@@ -33,7 +33,11 @@ public record UpstreamRequest(String method, String target, String authority, He
         record Bytes(byte[] bytes) implements Body {
         }
 
-        /** @param length the Content-Length, or -1 to send it in chunked coding */
+        /**
+         * @param in     the caller's body; a failure reading it (bad chunked coding, a client that went
+         *               away) surfaces as {@link DownstreamException}, not as an upstream failure
+         * @param length the Content-Length, or -1 to send it in chunked coding
+         */
         record Stream(InputStream in, long length) implements Body {
         }
 
