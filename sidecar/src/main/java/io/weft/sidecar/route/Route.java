@@ -2,7 +2,6 @@ package io.weft.sidecar.route;
 
 import io.weft.sidecar.filter.Filters;
 import io.weft.sidecar.filter.Terminal;
-import io.weft.sidecar.model.EdgeFilterConfig;
 import io.weft.sidecar.model.HeaderSpec;
 import io.weft.sidecar.model.PathSpec;
 import io.weft.sidecar.model.QueryParamSpec;
@@ -10,7 +9,6 @@ import io.weft.sidecar.model.RouteActionSpec;
 import io.weft.sidecar.model.RouteSpec;
 import io.weft.sidecar.model.VirtualHostSpec;
 import io.weft.sidecar.model.WeightedCluster;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Locale;
@@ -29,10 +27,6 @@ public final class Route {
     private final List<String> clusters;
     private final Filters filters;
     private final Terminal action;
-    private final List<EdgeFilterConfig> edgeFilters;
-    private final Optional<RouteActionSpec.Forward> forward;
-    private final PathRewrite rewrite;
-    private final int[] cumulativeWeights;
 
     private Route(RouteSpec spec, Filters filters, Terminal action) {
         this.name = spec.name();
@@ -44,19 +38,6 @@ public final class Route {
         this.clusters = clustersOf(spec);
         this.filters = filters;
         this.action = action;
-        this.edgeFilters = spec.edgeFilters();
-        this.forward = spec.action() instanceof RouteActionSpec.Forward f ? Optional.of(f) : Optional.empty();
-        this.rewrite = forward.map(f -> PathRewrite.of(spec.path(), f.prefixRewrite(), f.regexRewrite()))
-                .orElse(PathRewrite.of(spec.path(), Optional.empty(), Optional.empty()));
-        this.cumulativeWeights = forward.map(f -> {
-            int[] c = new int[f.clusters().size()];
-            int total = 0;
-            for (int i = 0; i < c.length; i++) {
-                total += f.clusters().get(i).weight();
-                c[i] = total;
-            }
-            return c;
-        }).orElse(new int[0]);
     }
 
     static Route compile(VirtualHostSpec host, RouteSpec spec, RouteCompiler compiler) {
@@ -88,36 +69,6 @@ public final class Route {
 
     public List<String> clusters() {
         return clusters;
-    }
-
-    /** The edge gateway's filter configs of this route, in chain order; empty off the edge. */
-    public List<EdgeFilterConfig> edgeFilters() {
-        return edgeFilters;
-    }
-
-    /** For the edge's own upstream call: a destination cluster by weight; empty when the route does not forward. */
-    public Optional<String> pickCluster() {
-        if (forward.isEmpty()) {
-            return Optional.empty();
-        }
-        List<WeightedCluster> cs = forward.get().clusters();
-        int r = java.util.concurrent.ThreadLocalRandom.current().nextInt(cumulativeWeights[cumulativeWeights.length - 1]);
-        for (int i = 0; i < cumulativeWeights.length; i++) {
-            if (r < cumulativeWeights[i]) {
-                return Optional.of(cs.get(i).cluster());
-            }
-        }
-        return Optional.of(cs.getLast().cluster());
-    }
-
-    /** For the edge's own upstream call: the path (and query) after the route's rewrite. */
-    public String rewrite(String pathAndQuery) {
-        return rewrite.apply(pathAndQuery);
-    }
-
-    /** For the edge's own upstream call: the route's timeout, when it sets one. */
-    public Optional<Duration> timeout() {
-        return forward.flatMap(RouteActionSpec.Forward::timeout).filter(t -> !t.isZero());
     }
 
     boolean matches(RequestView req) {
