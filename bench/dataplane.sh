@@ -110,18 +110,38 @@ virtualHosts:
 YAML
 "$JAVA" -XX:+UseSerialGC -Xmx128m -cp "$CP" io.weft.controlplane.Main --mesh "$WORK/mesh" --xds-port $XDS \
   --admin-port $CP_ADMIN --warm-up 0s > "$WORK/control-plane.log" 2>&1 & PIDS+=($!)
-# Sidecar JVM: small heap, serial GC, small thread stacks and code cache: aims at <= 96 MB RSS under load.
-SIDECAR_JVM=(-XX:+UseSerialGC -Xms32m -Xmx48m -Xss256k -XX:MaxMetaspaceSize=64m -XX:ReservedCodeCacheSize=32m
-  -XX:MaxDirectMemorySize=16m -XX:+AlwaysPreTouch -Djdk.virtualThreadScheduler.parallelism=2)
+for i in $(seq 1 300); do curl -sf -o /dev/null "http://127.0.0.1:$CP_ADMIN/api/v1/proxies" && break; sleep 0.1; done
+# Sidecar JVM: serial GC, a small heap, small thread stacks and code cache, glibc arenas capped, gRPC's
+# Netty (the ADS stream only) unpooled, native heap trimmed: aimed at the RSS targets. On JDK 25+ an AOT
+# cache from a short training run (JEP 483/514/515) makes start-up faster.
+SIDECAR_JVM=(-XX:+UseSerialGC -Xms16m -Xmx48m -Xss256k -XX:ReservedCodeCacheSize=32m -XX:TrimNativeHeapInterval=5000
+  -Dio.grpc.netty.shaded.io.netty.allocator.type=unpooled)
+SIDECAR_CP="examples/target/lib/*"   # jars only: an AOT cache cannot include class directories
+export MALLOC_ARENA_MAX=2
+sidecar() { # sidecar SERVICE NODE APP IN OUT ADMIN LOG [extra JVM flags...]
+  local svc=$1 node=$2 app=$3 in=$4 out=$5 admin=$6 log=$7; shift 7
+  "$JAVA" "${SIDECAR_JVM[@]}" "$@" -cp "$SIDECAR_CP" io.weft.sidecar.Main sidecar --service "$svc" --node "$node" \
+    --app-port "$app" --control-plane 127.0.0.1:$XDS --inbound-port "$in" --outbound-port "$out" --admin-port "$admin" \
+    --drain-time 1s --outbound-grace 1s > "$log" 2>&1 &
+}
+AOT=()
+if "$JAVA" -XX:AOTCacheOutput=/dev/null -version >/dev/null 2>&1; then
+  echo "training the sidecar's AOT cache ..."
+  sidecar bench bench-train $BACKEND $S_IN $S_OUT $S_ADMIN "$WORK/sidecar-train.log" -XX:AOTCacheOutput="$WORK/sidecar.aot"
+  train=$!
+  "$JAVA" -cp "$SIDECAR_CP" io.weft.sidecar.Main wait-ready --admin-port $S_ADMIN --timeout 60 >/dev/null \
+    && wrk -t1 -c4 -d3s -H 'Host: bench' "http://127.0.0.1:$S_IN/" >/dev/null 2>&1 || true
+  kill $train; wait $train 2>/dev/null || true
+  [ -f "$WORK/sidecar.aot" ] && AOT=(-XX:AOTCache="$WORK/sidecar.aot")
+  sleep 1
+fi
 start_ns=$(date +%s%N)
-"$JAVA" "${SIDECAR_JVM[@]}" -cp "$CP" io.weft.sidecar.Main sidecar --service bench --node bench-1 --app-port $BACKEND \
-  --control-plane 127.0.0.1:$XDS --inbound-port $S_IN --outbound-port $S_OUT --admin-port $S_ADMIN > "$WORK/sidecar-bench.log" 2>&1 &
+sidecar bench bench-1 $BACKEND $S_IN $S_OUT $S_ADMIN "$WORK/sidecar-bench.log" "${AOT[@]}"
 SIDECAR_PID=$!; PIDS+=($SIDECAR_PID)
-"$JAVA" "${SIDECAR_JVM[@]}" -cp "$CP" io.weft.sidecar.Main sidecar --service client --node client-1 --app-port 1 \
-  --control-plane 127.0.0.1:$XDS --inbound-port $C_IN --outbound-port $C_OUT --admin-port $C_ADMIN > "$WORK/sidecar-client.log" 2>&1 &
-CLIENT_PID=$!; PIDS+=($CLIENT_PID)
-"$JAVA" -cp "$CP" io.weft.sidecar.Main wait-ready --admin-port $S_ADMIN --timeout 60 || die "bench sidecar not ready (see $WORK/sidecar-bench.log)"
+"$JAVA" -cp "$SIDECAR_CP" io.weft.sidecar.Main wait-ready --admin-port $S_ADMIN --timeout 60 || die "bench sidecar not ready (see $WORK/sidecar-bench.log)"
 ready_ms=$(( ($(date +%s%N) - start_ns) / 1000000 ))
+sidecar client client-1 1 $C_IN $C_OUT $C_ADMIN "$WORK/sidecar-client.log" "${AOT[@]}"
+CLIENT_PID=$!; PIDS+=($CLIENT_PID)
 "$JAVA" -cp "$CP" io.weft.sidecar.Main wait-ready --admin-port $C_ADMIN --timeout 60 || die "client sidecar not ready"
 for i in $(seq 1 100); do
   curl -sf -o /dev/null -H 'Host: bench' "http://127.0.0.1:$C_OUT/" && break; sleep 0.1
@@ -193,7 +213,7 @@ echo "added p99 at half load ($HALF req/s): one hop $(awk -v a="${P99[weft-1hop@
   "two hops $(awk -v a="${P99[weft-2hop@half]}" -v b="${P99[direct@half]}" 'BEGIN{printf "%.3f", a-b}') ms" \
   "(nginx $(awk -v a="${P99[nginx@half]}" -v b="${P99[direct@half]}" 'BEGIN{printf "%.3f", a-b}') ms)"
 echo "sidecar RSS: idle $((IDLE_RSS / 1024)) MB, under load $((LOAD_RSS / 1024)) MB; CPU under one-hop load ${CPU_PCT}% of one core"
-echo "sidecar start to ready: ${ready_ms} ms (JVM start, ports bound, first config from the control plane)"
+echo "sidecar start to ready: ${ready_ms} ms (JVM start, ports bound, first config from a running control plane$([ ${#AOT[@]} -gt 0 ] && echo ', with the AOT cache'))"
 
 # ---- HTTP/2 (h2c, prior knowledge) with h2load
 h2() {

@@ -30,6 +30,7 @@ import io.weft.sidecar.edge.tls.EdgeTlsContext;
 import io.weft.sidecar.edge.tls.HttpsRedirect;
 import io.weft.sidecar.listener.Drain;
 import io.weft.sidecar.listener.ListenerStats;
+import io.weft.sidecar.listener.OnDemand;
 import io.weft.sidecar.listener.ProxyHandler;
 import io.weft.sidecar.listener.RefusedRequests;
 import io.weft.sidecar.listener.SlowClientGuard;
@@ -65,6 +66,8 @@ public final class Sidecar implements AutoCloseable {
     static final String EDGE_HTTP = "edge-http";
     private static final System.Logger LOG = System.getLogger(Sidecar.class.getName());
     private static final Duration QUIET = Duration.ofSeconds(1);
+    /** How long a request for an unknown host waits for its config to be fetched on demand. */
+    private static final Duration ON_DEMAND_WAIT = Duration.ofSeconds(2);
 
     private final Bootstrap bootstrap;
     private final SnapshotHolder snapshots = new SnapshotHolder();
@@ -123,9 +126,12 @@ public final class Sidecar implements AutoCloseable {
                         .routing(r -> r.any(handler(MeshNames.INBOUND_LISTENER, log, stats, true)));
                 security.ifPresent(sec -> sec.tls().configureInbound(s, sec::inboundMode, sec.reporter()));
             });
+            ProxyHandler outbound = handler(MeshNames.OUTBOUND_LISTENER, log, stats, false)
+                    .onDemand(new OnDemand(name -> adsRef[0] != null && adsRef[0].subscribeRoute(name), snapshots,
+                            MeshNames.OUTBOUND_LISTENER, ON_DEMAND_WAIT));
             b.putSocket(OUTBOUND, s -> limits(s.host("127.0.0.1").port(bootstrap.outboundPort()).contentEncoding(identity))
                     .directHandlers(RefusedRequests.handlers())
-                    .routing(r -> r.any(handler(MeshNames.OUTBOUND_LISTENER, log, stats, false))));
+                    .routing(r -> r.any(outbound)));
         } else {
             // The edge is a listener like the others, with the edge's ingress: normalized paths, trusted
             // headers stripped, problem+json; its routes' chains hold the weft.edge.* filters, and its

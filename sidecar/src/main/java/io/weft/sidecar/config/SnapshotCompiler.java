@@ -7,6 +7,8 @@ import io.weft.sidecar.model.EndpointSpec;
 import io.weft.sidecar.model.EndpointsSpec;
 import io.weft.sidecar.model.ListenerSpec;
 import io.weft.sidecar.model.RouteConfigSpec;
+import io.weft.sidecar.model.VirtualHostSpec;
+import io.weft.proto.MeshNames;
 import io.weft.sidecar.route.RouteCompiler;
 import io.weft.sidecar.route.RouteTable;
 import io.weft.sidecar.upstream.Forwarder;
@@ -45,6 +47,25 @@ public final class SnapshotCompiler {
     }
 
     /**
+     * The virtual hosts of route configurations fetched on demand (named by no listener), for the
+     * outbound listener; only those whose clusters and endpoints have all arrived, so a half-fetched
+     * one never holds back the rest of the config.
+     */
+    private static List<VirtualHostSpec> onDemandHosts(ConfigSnapshot.Sources src) {
+        java.util.Set<String> named = new java.util.HashSet<>();
+        src.listeners().values().forEach(l -> named.add(l.routeConfigName()));
+        List<VirtualHostSpec> out = new ArrayList<>();
+        for (RouteConfigSpec rc : src.routes().values()) {
+            boolean complete = RouteTable.clustersOf(rc).stream().allMatch(c -> src.clusters().containsKey(c)
+                    && src.clusters().get(c).edsName().map(n -> src.endpoints().containsKey(n)).orElse(true));
+            if (!named.contains(rc.name()) && complete) {
+                out.addAll(rc.virtualHosts());
+            }
+        }
+        return out;
+    }
+
+    /**
      * Compiles and swaps in a snapshot when the set is complete and consistent.
      *
      * @return what is still missing; empty when the snapshot was swapped in
@@ -63,8 +84,11 @@ public final class SnapshotCompiler {
                 }
             }
         }
+        java.util.Set<String> needed = new java.util.HashSet<>();
+        src.listeners().values().forEach(l -> java.util.Optional.ofNullable(src.routes().get(l.routeConfigName()))
+                .ifPresent(rc -> needed.addAll(RouteTable.clustersOf(rc))));
         for (ClusterSpec c : src.clusters().values()) {
-            if (c.edsName().isPresent() && !src.endpoints().containsKey(c.edsName().get())) {
+            if (c.edsName().isPresent() && !src.endpoints().containsKey(c.edsName().get()) && needed.contains(c.name())) {
                 missing.add("ClusterLoadAssignment " + c.edsName().get() + " (for cluster " + c.name() + ")");
             }
         }
@@ -73,15 +97,25 @@ public final class SnapshotCompiler {
         }
         Map<String, UpstreamCluster> clusters = new HashMap<>();
         for (ClusterSpec c : src.clusters().values()) {
+            if (c.edsName().isPresent() && !src.endpoints().containsKey(c.edsName().get())) {
+                continue; // an on-demand cluster whose endpoints are still on their way
+            }
             List<EndpointSpec> eps = c.edsName().map(n -> src.endpoints().get(n)).map(EndpointsSpec::endpoints)
                     .orElse(c.staticEndpoints());
             clusters.put(c.name(), upstreams.compile(c, eps));
         }
         RouteCompiler.ForwardFactory forwards = forwarder.actions(clusters);
+        List<VirtualHostSpec> onDemand = onDemandHosts(src);
         Map<String, RouteTable> tables = new HashMap<>();
         for (ListenerSpec l : src.listeners().values()) {
             RouteCompiler rc = new RouteCompiler(l.name(), l.httpFilters(), filters, context, forwards);
-            tables.put(l.name(), RouteTable.compile(src.routes().get(l.routeConfigName()), rc));
+            RouteConfigSpec routes = src.routes().get(l.routeConfigName());
+            if (l.name().equals(MeshNames.OUTBOUND_LISTENER) && !onDemand.isEmpty()) {
+                List<VirtualHostSpec> hosts = new ArrayList<>(routes.virtualHosts());
+                hosts.addAll(onDemand); // the listener's own hosts win on a tie
+                routes = new RouteConfigSpec(routes.name(), hosts);
+            }
+            tables.put(l.name(), RouteTable.compile(routes, rc));
         }
         holder.swap(new ConfigSnapshot(Map.copyOf(tables), Map.copyOf(clusters), Map.copyOf(versions), src,
                 forwarder.upstreams(clusters)));

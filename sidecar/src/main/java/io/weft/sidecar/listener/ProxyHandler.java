@@ -45,6 +45,7 @@ public final class ProxyHandler implements Handler {
     private final boolean inbound;
     private final ListenerTelemetry telemetry;
     private final Ingress ingress;
+    private volatile Optional<OnDemand> onDemand = Optional.empty();
 
     /**
      * @param inbound whether this listener takes traffic for the local app (drained first on shutdown)
@@ -70,6 +71,12 @@ public final class ProxyHandler implements Handler {
         this.ingress = Objects.requireNonNull(ingress, "ingress");
     }
 
+    /** Enables on-demand discovery of unknown hosts on this listener (the outbound listener). */
+    public ProxyHandler onDemand(OnDemand od) {
+        this.onDemand = Optional.of(od);
+        return this;
+    }
+
     @Override
     public void handle(ServerRequest req, ServerResponse res) {
         long start = System.nanoTime();
@@ -87,6 +94,15 @@ public final class ProxyHandler implements Handler {
         Optional<RouteTable> table = snap.flatMap(s -> s.listener(listenerName));
         Optional<Route> route = refused != null ? Optional.empty()
                 : table.flatMap(t -> t.match(target.authority(), new View(req, routedPath)));
+        if (refused == null && route.isEmpty() && onDemand.isPresent() && table.isPresent()
+                && table.get().host(target.authority()).isEmpty()) {
+            Optional<ConfigSnapshot> fresh = onDemand.get().resolve(target.authority());
+            if (fresh.isPresent()) {
+                snap = fresh;
+                table = fresh.get().listener(listenerName);
+                route = table.flatMap(t -> t.match(target.authority(), new View(req, routedPath)));
+            }
+        }
         String id = requestId(req);
         RequestTelemetry tx = telemetry.begin(req, snap, target.authority(), path, id);
         route.ifPresent(r -> tx.routed(r.name()));

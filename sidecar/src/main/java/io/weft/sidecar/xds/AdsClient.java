@@ -47,6 +47,7 @@ public final class AdsClient implements AutoCloseable {
     private static final Logger LOG = System.getLogger(AdsClient.class.getName());
     private static final Duration BACKOFF_BASE = Duration.ofMillis(200);
     private static final Duration BACKOFF_MAX = Duration.ofSeconds(10);
+    private static final int MAX_ON_DEMAND = 256;
 
     private final ManagedChannel channel;
     private final Node node;
@@ -66,6 +67,7 @@ public final class AdsClient implements AutoCloseable {
     private final Map<String, String> versions = new HashMap<>();
     private final Map<String, String> nonces = new HashMap<>();
     private final Map<String, Set<String>> subscribed = new HashMap<>();
+    private final Set<String> onDemand = new TreeSet<>();
     private volatile Optional<String> lastError = Optional.empty();
     private ClientCallStreamObserver<DiscoveryRequest> requests;
     private int failures;
@@ -109,8 +111,8 @@ public final class AdsClient implements AutoCloseable {
                     .streamAggregatedResources(new Observer());
             // Wildcard subscriptions first; RDS/EDS names follow from what is already accepted.
             send(MeshNames.LISTENER_TYPE, Set.of(), true);
-            send(MeshNames.CLUSTER_TYPE, Set.of(), false);
-            if (!listeners.isEmpty()) {
+            send(MeshNames.CLUSTER_TYPE, clusterNames(), false);
+            if (!listeners.isEmpty() || !onDemand.isEmpty()) {
                 send(MeshNames.ROUTE_TYPE, routeNames(), false);
             }
             if (!clusters.isEmpty()) {
@@ -170,6 +172,9 @@ public final class AdsClient implements AutoCloseable {
             if (type.equals(MeshNames.LISTENER_TYPE) && !routeNames().equals(subscribed.get(MeshNames.ROUTE_TYPE))) {
                 routes.keySet().retainAll(routeNames());
                 send(MeshNames.ROUTE_TYPE, routeNames(), false);
+            }
+            if (type.equals(MeshNames.ROUTE_TYPE) && !clusterNames().equals(subscribed.get(MeshNames.CLUSTER_TYPE))) {
+                send(MeshNames.CLUSTER_TYPE, clusterNames(), false); // clusters an on-demand route needs
             }
             if (type.equals(MeshNames.CLUSTER_TYPE) && !edsNames().equals(subscribed.get(MeshNames.ENDPOINT_TYPE))) {
                 endpoints.keySet().retainAll(edsNames());
@@ -239,9 +244,54 @@ public final class AdsClient implements AutoCloseable {
     }
 
     private Set<String> routeNames() {
-        Set<String> out = new TreeSet<>();
+        Set<String> out = new TreeSet<>(onDemand);
         listeners.values().forEach(l -> out.add(l.routeConfigName()));
         return out;
+    }
+
+    /**
+     * The CDS subscription: the wildcard (this proxy's own clusters), plus by name the clusters that
+     * on-demand routes send to, which the wildcard does not cover.
+     */
+    private Set<String> clusterNames() {
+        if (onDemand.isEmpty()) {
+            return Set.of();
+        }
+        Set<String> out = new TreeSet<>();
+        out.add("*");
+        for (String r : onDemand) {
+            RouteConfigSpec rc = routes.get(r);
+            if (rc != null) {
+                out.addAll(io.weft.sidecar.route.RouteTable.clustersOf(rc));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Asks the control plane for the route configuration named {@code name} (a service this proxy was
+     * not told about), and then for the clusters and endpoints it needs. Its virtual hosts join the
+     * outbound listener's when they arrive. Idempotent; at most {@value #MAX_ON_DEMAND} names.
+     *
+     * @return false when the limit of on-demand names is reached
+     */
+    public boolean subscribeRoute(String name) {
+        lock.lock();
+        try {
+            if (onDemand.contains(name)) {
+                return true;
+            }
+            if (onDemand.size() >= MAX_ON_DEMAND) {
+                return false;
+            }
+            onDemand.add(name);
+            if (requests != null) {
+                send(MeshNames.ROUTE_TYPE, routeNames(), false);
+            }
+            return true;
+        } finally {
+            lock.unlock();
+        }
     }
 
     private Set<String> edsNames() {
