@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.http.HeaderNames;
+import io.weft.proto.AggregatePlaceholders;
 import io.helidon.http.Status;
 import io.helidon.http.WritableHeaders;
 import io.weft.sidecar.filter.Exchange;
@@ -93,7 +94,7 @@ final class AggregateFilter implements HttpFilter {
             return;
         }
         if (!errors.isEmpty()) {
-            merged.set("errors", errors);
+            merged.set(AggregatePlaceholders.ERRORS, errors);
         }
         ex.response().header(HeaderNames.CONTENT_TYPE, "application/json");
         try {

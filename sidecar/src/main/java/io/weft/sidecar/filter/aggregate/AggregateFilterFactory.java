@@ -78,7 +78,7 @@ public final class AggregateFilterFactory implements HttpFilterFactory<Aggregate
                 }
             }
             Duration timeout = TypedConfigs.duration(c.getTimeout(), Duration.ofSeconds(5));
-            String authority = c.getAuthority().isEmpty() ? service(c.getCluster()) : c.getAuthority();
+            String authority = c.getAuthority().isEmpty() ? MeshNames.serviceOf(c.getCluster()) : c.getAuthority();
             calls.add(new AggregateConfig.Call(c.getName(), c.getCluster(), method, path, body, timeout, authority, deps));
             index.put(c.getName(), i);
         }
@@ -96,11 +96,6 @@ public final class AggregateFilterFactory implements HttpFilterFactory<Aggregate
         return c;
     }
 
-    /** The service a cluster belongs to: {@code users} for {@code users} and for a subset such as {@code users@v2}. */
-    private static String service(String cluster) {
-        int sep = cluster.indexOf(MeshNames.SUBSET_SEPARATOR);
-        return sep < 0 ? cluster : cluster.substring(0, sep);
-    }
 
     @Override
     public HttpFilter create(AggregateConfig config, FilterContext context) {

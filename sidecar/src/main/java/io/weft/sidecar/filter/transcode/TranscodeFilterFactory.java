@@ -66,7 +66,7 @@ public final class TranscodeFilterFactory implements HttpFilterFactory<Transcode
                         + m.getInputType().getFullName() + ")");
             }
         }
-        String authority = t.getAuthority().isEmpty() ? service(t.getCluster()) : t.getAuthority();
+        String authority = t.getAuthority().isEmpty() ? MeshNames.serviceOf(t.getCluster()) : t.getAuthority();
         return new TranscodeConfig(Optional.of(m), t.getCluster(), path, timeout, authority);
     }
 
@@ -80,10 +80,6 @@ public final class TranscodeFilterFactory implements HttpFilterFactory<Transcode
         return c;
     }
 
-    private static String service(String cluster) {
-        int sep = cluster.indexOf(MeshNames.SUBSET_SEPARATOR);
-        return sep < 0 ? cluster : cluster.substring(0, sep);
-    }
 
     @Override
     public HttpFilter create(TranscodeConfig config, FilterContext context) {
