@@ -67,14 +67,30 @@ public final class GrpcForwarder implements AutoCloseable {
                 .build());
     }
 
+    /** Decides whether a call that failed before any response header is tried again, and where. */
+    @FunctionalInterface
+    public interface Retrier {
+        /**
+         * @param status         how the attempt ended (before any response header)
+         * @param connectFailure the attempt never reached an upstream
+         * @return the endpoint for the next attempt; empty to give up
+         */
+        Optional<InetSocketAddress> next(Status status, boolean connectFailure);
+    }
+
+    /** Requests up to this size (all messages so far) are kept so a failed attempt can be replayed. */
+    static final int REPLAY_LIMIT = 64 * 1024;
+
     /**
-     * Makes the call at {@code address} and relays it until the upstream closes it.
+     * Makes the call at {@code address} and relays it until the upstream closes it. While no response
+     * header has arrived and the request so far fits the replay buffer, a failed attempt is made
+     * again where {@code retrier} says, with the messages sent so far.
      *
      * @param deadlineNanos the route's absolute {@link System#nanoTime()} deadline, or 0; the caller's
      *                      {@code grpc-timeout} applies too, whichever is sooner
      * @return the status the call ended with
      */
-    public Status forward(Exchange ex, InetSocketAddress address, long deadlineNanos) {
+    public Status forward(Exchange ex, InetSocketAddress address, long deadlineNanos, Retrier retrier) {
         String method = ex.upstreamPath().startsWith("/") ? ex.upstreamPath().substring(1) : ex.upstreamPath();
         CallOptions options = CallOptions.DEFAULT.withAuthority(ex.upstreamAuthority());
         long deadline = deadlineNanos;
@@ -90,11 +106,18 @@ public final class GrpcForwarder implements AutoCloseable {
                 .setType(MethodDescriptor.MethodType.UNKNOWN)
                 .setFullMethodName(method)
                 .build();
-        Call call = new Call(channel(address).newCall(descriptor, options));
-        call.start(GrpcWire.toMetadata(ex.upstreamHeaders()));
+        CallOptions opts = options;
+        Call call = new Call(a -> channel(a).newCall(descriptor, opts), GrpcWire.toMetadata(ex.upstreamHeaders()), retrier);
+        call.start(address);
         String encoding = ex.header(HeaderNames.create("grpc-encoding")).orElse("identity");
         Thread.ofVirtual().name("weft-grpc-request").start(() -> call.pump(ex.request().content().inputStream(), encoding));
         return call.relay(ex);
+    }
+
+    /** Makes a call to an endpoint. */
+    @FunctionalInterface
+    private interface CallFactory {
+        ClientCall<byte[], byte[]> newCall(InetSocketAddress address);
     }
 
     @Override
@@ -106,33 +129,55 @@ public final class GrpcForwarder implements AutoCloseable {
     private sealed interface Event {
     }
 
-    private record Head(Metadata headers) implements Event {
+    private record Head(int attempt, Metadata headers) implements Event {
     }
 
-    private record Message(byte[] bytes) implements Event {
+    private record Message(int attempt, byte[] bytes) implements Event {
     }
 
-    private record Closed(Status status, Metadata trailers) implements Event {
+    private record Closed(int attempt, Status status, Metadata trailers) implements Event {
     }
 
-    /** One proxied call: the upstream ClientCall (guarded by a lock: it is not thread-safe) and its events. */
-    private static final class Call extends ClientCall.Listener<byte[]> {
-        private final ClientCall<byte[], byte[]> call;
+    /**
+     * One proxied call: the current upstream ClientCall (guarded by a lock: it is not thread-safe), the
+     * events of its attempts, and the request messages kept for a replay until a response header comes.
+     */
+    private static final class Call {
+        private final CallFactory calls;
+        private final Metadata headers;
+        private final Retrier retrier;
         private final ReentrantLock lock = new ReentrantLock();
         private final Condition ready = lock.newCondition();
         private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
+        private ClientCall<byte[], byte[]> call;
+        private volatile int attempt;
+        private java.util.List<byte[]> replay = new java.util.ArrayList<>();
+        private int replayBytes;
+        private boolean halfClosed;
         private boolean headersSeen;
         private volatile boolean closed;
 
-        Call(ClientCall<byte[], byte[]> call) {
-            this.call = call;
+        Call(CallFactory calls, Metadata headers, Retrier retrier) {
+            this.calls = calls;
+            this.headers = headers;
+            this.retrier = retrier;
         }
 
-        void start(Metadata headers) {
+        /** Starts an attempt at {@code address}, replaying what the caller has sent so far. */
+        void start(InetSocketAddress address) {
             lock.lock();
             try {
-                call.start(this, headers);
+                int n = ++attempt;
+                closed = false;
+                call = calls.newCall(address);
+                call.start(new Listener(n), headers);
                 call.request(1);
+                if (replay != null) {
+                    replay.forEach(call::sendMessage);
+                }
+                if (halfClosed) {
+                    call.halfClose();
+                }
             } finally {
                 lock.unlock();
             }
@@ -145,8 +190,21 @@ public final class GrpcForwarder implements AutoCloseable {
                 while ((m = GrpcWire.readMessage(in, encoding)).isPresent()) {
                     lock.lock();
                     try {
+                        int keptAt = -1;
+                        if (replay != null) {
+                            replayBytes += m.get().length;
+                            if (replayBytes <= REPLAY_LIMIT) {
+                                replay.add(m.get());
+                                keptAt = attempt;
+                            } else {
+                                replay = null; // too much to replay: this call is not retried any more
+                            }
+                        }
                         while (!call.isReady() && !closed) {
-                            ready.await(100, TimeUnit.MILLISECONDS);
+                            ready.await(100, TimeUnit.MILLISECONDS); // releases the lock: a retry may start meanwhile
+                        }
+                        if (keptAt >= 0 && keptAt != attempt) {
+                            continue; // a new attempt started while we waited, and replayed this message already
                         }
                         call.sendMessage(m.get());
                     } finally {
@@ -155,6 +213,7 @@ public final class GrpcForwarder implements AutoCloseable {
                 }
                 lock.lock();
                 try {
+                    halfClosed = true;
                     call.halfClose();
                 } finally {
                     lock.unlock();
@@ -185,9 +244,18 @@ public final class GrpcForwarder implements AutoCloseable {
             try {
                 while (true) {
                     Event e = events.take();
+                    if (stale(e)) {
+                        continue; // from an attempt given up on
+                    }
                     switch (e) {
                         case Head h -> {
                             headersSeen = true;
+                            lock.lock();
+                            try {
+                                replay = null; // the upstream has answered: no more retries
+                            } finally {
+                                lock.unlock();
+                            }
                             res.status(200).header(CONTENT_TYPE);
                             // announce exactly the gRPC trailers (Helidon would add its own "stream-result")
                             res.beforeSend(() -> res.headers().set(TRAILER));
@@ -206,6 +274,9 @@ public final class GrpcForwarder implements AutoCloseable {
                             }
                         }
                         case Closed c -> {
+                            if (!headersSeen && retryable(c.status())) {
+                                continue; // a new attempt has started
+                            }
                             finish(ex, res, os, c);
                             return c.status();
                         }
@@ -220,6 +291,44 @@ public final class GrpcForwarder implements AutoCloseable {
                 cancel("interrupted", e);
                 throw new IllegalStateException("interrupted while relaying a gRPC call", e);
             }
+        }
+
+        private boolean stale(Event e) {
+            int n = switch (e) {
+                case Head h -> h.attempt();
+                case Message m -> m.attempt();
+                case Closed c -> c.attempt();
+            };
+            return n != attempt;
+        }
+
+        /** Starts another attempt when the retrier and the replay buffer allow it. */
+        private boolean retryable(Status s) {
+            boolean replayable;
+            lock.lock();
+            try {
+                replayable = replay != null;
+            } finally {
+                lock.unlock();
+            }
+            if (!replayable) {
+                return false;
+            }
+            Optional<InetSocketAddress> next = retrier.next(s, connectFailure(s));
+            if (next.isEmpty()) {
+                return false;
+            }
+            start(next.get());
+            return true;
+        }
+
+        private static boolean connectFailure(Status s) {
+            for (Throwable t = s.getCause(); t != null; t = t.getCause()) {
+                if (t instanceof ConnectException) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         private void finish(Exchange ex, ServerResponse res, OutputStream os, Closed c) throws IOException {
@@ -262,26 +371,37 @@ public final class GrpcForwarder implements AutoCloseable {
             }
         }
 
-        @Override
-        public void onHeaders(Metadata headers) {
-            events.add(new Head(headers));
-        }
+        /** The events of one attempt, tagged with its number. */
+        private final class Listener extends ClientCall.Listener<byte[]> {
+            private final int n;
 
-        @Override
-        public void onMessage(byte[] message) {
-            events.add(new Message(message));
-        }
+            Listener(int n) {
+                this.n = n;
+            }
 
-        @Override
-        public void onClose(Status status, Metadata trailers) {
-            closed = true;
-            events.add(new Closed(status, trailers));
-            signalReady();
-        }
+            @Override
+            public void onHeaders(Metadata h) {
+                events.add(new Head(n, h));
+            }
 
-        @Override
-        public void onReady() {
-            signalReady();
+            @Override
+            public void onMessage(byte[] message) {
+                events.add(new Message(n, message));
+            }
+
+            @Override
+            public void onClose(Status status, Metadata trailers) {
+                if (n == attempt) {
+                    closed = true;
+                }
+                events.add(new Closed(n, status, trailers));
+                signalReady();
+            }
+
+            @Override
+            public void onReady() {
+                signalReady();
+            }
         }
 
         private void signalReady() {
