@@ -33,6 +33,26 @@ class MeshEndToEndTest {
     }
 
     @Test
+    void theHomePageIsComposedAtTheEdgeFromUsersAndCatalogAndAMissingUserIsReportedNotFatal() throws Exception {
+        try (MeshHarness mesh = MeshHarness.start(tmp, Map.of("mesh.yaml", MeshHarness.demoMeshYaml()))) {
+            String home = "http://127.0.0.1:" + mesh.edge.edgePort() + "/api/home";
+            HttpResponse<String> r = mesh.get(home + "?user=1");
+            assertEquals(200, r.statusCode(), r.body());
+            assertTrue(r.body().startsWith("{\"user\":{\"id\":\"1\",\"name\":\"Ada\""), r.body());
+            assertTrue(r.body().contains("\"catalog\":{\"items\":[{\"id\":\"b1\""), r.body());
+            assertTrue(!r.body().contains("\"errors\""), r.body());
+            HttpResponse<String> missing = mesh.get(home + "?user=999");
+            assertEquals(200, missing.statusCode(), missing.body());
+            assertTrue(missing.body().contains("\"errors\":{\"user\":{\"status\":502,\"detail\":\"users answered 404\"}}"),
+                    missing.body());
+            assertTrue(missing.body().contains("\"catalog\":{\"items\""), missing.body());
+            HttpResponse<String> noUser = mesh.get(home);
+            assertEquals(400, noUser.statusCode(), noUser.body());
+            assertEquals("application/problem+json", noUser.headers().firstValue("content-type").orElseThrow());
+        }
+    }
+
+    @Test
     void headerMatchSendsCanaryTrafficToCatalogV2AndTheSplitSendsSome() throws Exception {
         try (MeshHarness mesh = MeshHarness.start(tmp, Map.of("mesh.yaml", MeshHarness.demoMeshYaml()))) {
             HttpResponse<String> canary = mesh.viaOutbound(mesh.orders, "catalog", "/catalog/items/b1", "x-canary", "1");

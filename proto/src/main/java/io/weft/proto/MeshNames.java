@@ -71,6 +71,12 @@ public final class MeshNames {
     public static final char SUBSET_SEPARATOR = '@';
 
     /** The cluster (and ClusterLoadAssignment) of one version of a service: endpoints labelled {@code version=<version>}. */
+    /** The service a cluster belongs to: {@code users} for {@code users} and for a subset such as {@code users@v2}. */
+    public static String serviceOf(String cluster) {
+        int sep = cluster.indexOf(SUBSET_SEPARATOR);
+        return sep < 0 ? cluster : cluster.substring(0, sep);
+    }
+
     public static String subsetCluster(String service, String version) {
         return service + SUBSET_SEPARATOR + version;
     }

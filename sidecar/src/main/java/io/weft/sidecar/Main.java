@@ -30,6 +30,8 @@ public final class Main {
                                         [--ca-address HOST:PORT --trust-bundle FILE --join-token T|--join-token-file F
                                          [--trust-domain weft.local] [--cert-ttl 24h]]
                            weft-sidecar edge --service NAME [--edge-port N] [--control-plane HOST:PORT] ...
+                                        [--tls cert.pem:key.pem[,cert2.pem:key2.pem]] [--http-port N]
+                                        [--hsts-max-age 365d] [--tls-reload 5s]
                            weft-sidecar wait-ready [--admin-port 15020] [--timeout 60]""");
             return;
         }

@@ -12,13 +12,12 @@ import io.helidon.webserver.http1.Http1Config;
 import io.helidon.webserver.WebServerConfig;
 import io.weft.proto.MeshNames;
 import io.weft.sidecar.bootstrap.Bootstrap;
+import io.weft.sidecar.bootstrap.EdgeTls;
 import io.weft.sidecar.bootstrap.SecurityBootstrap;
 import io.weft.sidecar.tls.MeshTls;
 import io.weft.sidecar.tls.WorkloadIdentity;
 import io.weft.sidecar.config.SnapshotCompiler;
 import io.weft.sidecar.config.SnapshotHolder;
-import io.weft.sidecar.edge.EdgeHandler;
-import io.weft.sidecar.edge.EdgeRuntime;
 import io.weft.sidecar.edge.ProblemDirectHandler;
 import io.weft.sidecar.filter.cache.ResponseCaches;
 import io.weft.sidecar.filter.FilterContext;
@@ -26,6 +25,9 @@ import io.weft.sidecar.filter.FilterRegistry;
 import io.weft.sidecar.filter.SharedResources;
 import io.weft.sidecar.listener.AccessLog;
 import io.weft.sidecar.listener.AdminService;
+import io.weft.sidecar.edge.EdgeIngress;
+import io.weft.sidecar.edge.tls.EdgeTlsContext;
+import io.weft.sidecar.edge.tls.HttpsRedirect;
 import io.weft.sidecar.listener.Drain;
 import io.weft.sidecar.listener.ListenerStats;
 import io.weft.sidecar.listener.OnDemand;
@@ -62,6 +64,7 @@ public final class Sidecar implements AutoCloseable {
     static final String INBOUND = "inbound";
     static final String OUTBOUND = "outbound";
     static final String EDGE = "edge";
+    static final String EDGE_HTTP = "edge-http";
     private static final System.Logger LOG = System.getLogger(Sidecar.class.getName());
     private static final Duration QUIET = Duration.ofSeconds(1);
     /** How long a request for an unknown host waits for its config to be fetched on demand. */
@@ -80,25 +83,20 @@ public final class Sidecar implements AutoCloseable {
     private final AdsClient ads;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final SlowClientGuard slowClients;
-    private final EdgeRuntime edgeRuntime;
-    private final io.helidon.webclient.api.WebClient edgeClient;
     private final ProxyTelemetry telemetry;
+    private final Clock clock;
+    private final Optional<EdgeTlsContext> edgeTls;
 
     private final Optional<SidecarSecurity> security;
 
     private Sidecar(Bootstrap bootstrap, FilterRegistry filters, Clock clock, Optional<SecurityBootstrap> securityBootstrap) {
         this.bootstrap = bootstrap;
+        this.clock = clock;
+        this.edgeTls = bootstrap.mode() == Bootstrap.Mode.EDGE ? bootstrap.edgeTls().map(EdgeTlsContext::start) : Optional.empty();
         this.security = securityBootstrap.map(sb -> SidecarSecurity.prepare(bootstrap, sb, snapshots));
         Optional<MeshTls> tls = security.map(SidecarSecurity::tls);
         this.telemetry = ProxyTelemetry.create(bootstrap.nodeId(), bootstrap.service(), bootstrap.namespace(),
                 bootstrap.mode().name().toLowerCase(Locale.ROOT), clock);
-        this.edgeRuntime = EdgeRuntime.create(clock);
-        this.edgeClient = io.helidon.webclient.api.WebClient.builder()
-                .followRedirects(false)
-                .contentEncoding(ContentEncodingContext.builder().contentEncodingsDiscoverServices(false).build())
-                .connectTimeout(Duration.ofSeconds(2))
-                .shareConnectionCache(false)
-                .build();
         this.slowClients = new SlowClientGuard(bootstrap.limits().headerTimeout());
         this.upstreams = new UpstreamRegistry(Ticker.system(), bootstrap.labels().getOrDefault("zone", ""), http1,
                 telemetry.upstream());
@@ -138,12 +136,21 @@ public final class Sidecar implements AutoCloseable {
                     .directHandlers(RefusedRequests.handlers())
                     .routing(r -> r.any(outbound)));
         } else {
-            // The edge runs its own handler: path normalization, then the route's edge filter chain
-            // (guard, authn, rate limit, cache, transform), then the upstream call.
-            EdgeHandler edge = new EdgeHandler(snapshots, edgeClient, edgeRuntime, telemetry.listener(MeshNames.EDGE_LISTENER), tls);
-            b.putSocket(EDGE, s -> limits(s.host("0.0.0.0").port(bootstrap.edgePort()).contentEncoding(identity))
-                    .directHandlers(ProblemDirectHandler.all())
-                    .routing(r -> r.any(edge)));
+            // The edge is a listener like the others, with the edge's ingress: normalized paths, trusted
+            // headers stripped, problem+json; its routes' chains hold the weft.edge.* filters, and its
+            // upstream calls (mTLS to mesh clusters included) are the data plane's forward actions.
+            ProxyHandler edge = new ProxyHandler(MeshNames.EDGE_LISTENER, snapshots, log, stats.get(MeshNames.EDGE_LISTENER),
+                    drain, true, telemetry.listener(MeshNames.EDGE_LISTENER), // drained on shutdown, like inbound
+                    new EdgeIngress(bootstrap.edgeTls().map(EdgeTls::hstsMaxAge).orElse(Duration.ZERO)));
+            b.putSocket(EDGE, s -> {
+                limits(s.host("0.0.0.0").port(bootstrap.edgePort()).contentEncoding(identity))
+                        .directHandlers(ProblemDirectHandler.all())
+                        .routing(r -> r.any(edge));
+                edgeTls.ifPresent(t -> s.tls(t.tls()));
+            });
+            bootstrap.edgeTls().filter(t -> t.httpPort() >= 0).ifPresent(t -> b.putSocket(EDGE_HTTP, s ->
+                    limits(s.host("0.0.0.0").port(t.httpPort())).directHandlers(ProblemDirectHandler.all())
+                    .routing(r -> r.any(new HttpsRedirect(this::edgePort)))));
         }
         this.server = b.build().start();
         if (security.isPresent()) {
@@ -227,6 +234,16 @@ public final class Sidecar implements AutoCloseable {
 
     public int edgePort() {
         return server.port(EDGE);
+    }
+
+    /** The edge's plaintext port that redirects to HTTPS; -1 when there is none. */
+    public int edgeHttpPort() {
+        return server.port(EDGE_HTTP);
+    }
+
+    /** The edge's TLS, when it terminates TLS. */
+    public Optional<EdgeTlsContext> edgeTls() {
+        return edgeTls;
     }
 
     public Bootstrap bootstrap() {
@@ -342,13 +359,12 @@ public final class Sidecar implements AutoCloseable {
         grpc.close();
         shared.close();
         telemetry.close();
-        edgeClient.closeResource();
-        edgeRuntime.close();
+        edgeTls.ifPresent(EdgeTlsContext::close);
     }
 
     /** Admin: {@code POST /edge/cache/purge[?route=R][&prefix=/path]} drops cached edge responses. */
     private void purge(io.helidon.webserver.http.ServerRequest req, io.helidon.webserver.http.ServerResponse res) {
-        long n = ResponseCaches.of(edgeRuntime).purge(req.query().first("route").orElse(""), req.query().first("prefix").orElse(""));
+        long n = ResponseCaches.of(shared, clock).purge(req.query().first("route").orElse(""), req.query().first("prefix").orElse(""));
         res.header(io.helidon.http.HeaderNames.CONTENT_TYPE, "application/json").send("{\"purged\":" + n + "}\n");
     }
 }

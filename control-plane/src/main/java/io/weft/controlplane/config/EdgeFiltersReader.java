@@ -20,16 +20,17 @@ import java.util.Set;
 /**
  * Reads the edge's policy from the mesh YAML: edge-wide declarations ({@code edge.jwtProviders},
  * {@code edge.apiKeys}, {@code edge.rateLimits}) and, per edge route, {@code auth}, {@code rateLimit},
- * {@code transform}, {@code cache} and {@code guard}. The result per route is the typed filter configs
+ * {@code transform}, {@code cache}, {@code guard}, {@code aggregate} and {@code transcode}. The result per route is the typed filter configs
  * ({@code weft.v1} messages) in chain order, with every declaration a route names inlined, so each route's
  * config is complete on its own. Declarations may come from any file; routes are resolved after all are read.
  * Errors name the file, the field and the expectation. Not thread-safe (one per load).
  */
 final class EdgeFiltersReader {
     /** Keys of the {@code edge} section. */
-    static final Set<String> EDGE_KEYS = Set.of("virtualHosts", "jwtProviders", "apiKeys", "apiKeyHeader", "rateLimits");
+    static final Set<String> EDGE_KEYS = Set.of("virtualHosts", "jwtProviders", "apiKeys", "apiKeyHeader", "rateLimits",
+            "descriptorSets");
     /** Extra keys an edge route may carry. */
-    static final Set<String> ROUTE_KEYS = Set.of("auth", "rateLimit", "transform", "cache", "guard");
+    static final Set<String> ROUTE_KEYS = Set.of("auth", "rateLimit", "transform", "cache", "guard", "aggregate", "transcode");
 
     private static final Set<String> PROVIDER_KEYS = Set.of("name", "issuer", "audiences", "jwksUri", "jwksFile", "jwks",
             "refresh", "clockSkew", "forwardClaims", "maxTokenBytes", "algorithms");
@@ -46,9 +47,11 @@ final class EdgeFiltersReader {
     private final Map<String, RateLimitRule> limits = new LinkedHashMap<>();
     private final Map<String, YamlNode> limitNodes = new LinkedHashMap<>();
     private String apiKeyHeader = "x-api-key";
+    private final EdgeTranscodeReader transcoding = new EdgeTranscodeReader();
 
     /** Reads the edge-wide declarations of one file's {@code edge} section. */
     void readEdge(YamlNode edge) {
+        transcoding.readDescriptorSets(edge.get("descriptorSets"));
         for (YamlNode p : edge.get("jwtProviders").list()) {
             JwtProvider provider = provider(p);
             YamlNode prev = providerNodes.putIfAbsent(provider.getName(), p);
@@ -86,8 +89,14 @@ final class EdgeFiltersReader {
         }
     }
 
-    /** The filter configs of one edge route, in chain order; empty when the route has no edge policy. */
-    Map<String, Message> route(YamlNode r) {
+    /**
+     * The filter configs of one edge route, in chain order; empty when the route has no edge policy.
+     *
+     * @param spec     the route as read (its targets and timeout)
+     * @param services the declared services
+     */
+    Map<String, Message> route(YamlNode r, io.weft.controlplane.model.RouteSpec spec,
+                               Map<String, io.weft.controlplane.model.ServiceSpec> services) {
         Map<String, Message> out = new LinkedHashMap<>();
         if (!r.get("guard").isMissing()) {
             out.put(EdgeFilterNames.GUARD, EdgeTransformReader.guard(r.get("guard")));
@@ -103,6 +112,15 @@ final class EdgeFiltersReader {
         }
         if (!r.get("transform").isMissing()) {
             out.put(EdgeFilterNames.TRANSFORM, EdgeTransformReader.transform(r.get("transform")));
+        }
+        if (!r.get("aggregate").isMissing()) {
+            out.put(EdgeFilterNames.AGGREGATE, EdgeAggregateReader.aggregate(r.get("aggregate")));
+        }
+        if (!r.get("transcode").isMissing()) {
+            if (!r.get("aggregate").isMissing()) {
+                throw r.get("transcode").error("both aggregate and transcode", "one of them: each answers the request itself");
+            }
+            out.put(EdgeFilterNames.TRANSCODE, transcoding.transcode(r.get("transcode"), spec, services));
         }
         return out;
     }

@@ -207,7 +207,8 @@ public final class MeshConfigLoader {
             List<YamlNode> routeNodes = node.get("routes").list();
             List<RouteSpec> routes = new ArrayList<>();
             for (int i = 0; i < vh.routes().size(); i++) {
-                routes.add(vh.routes().get(i).withFilters(edgeFilters.route(routeNodes.get(i))));
+                RouteSpec r = vh.routes().get(i);
+                routes.add(r.withFilters(edgeFilters.route(routeNodes.get(i), r, services)));
             }
             return new VirtualHostSpec(vh.name(), vh.domains(), routes);
         }

@@ -75,6 +75,9 @@ final class RouteReader {
 
     /** The nodes naming each target of a route, in the order of {@link RouteSpec#targets()}. */
     static List<YamlNode> targetNodes(YamlNode route) {
+        if (!route.get("aggregate").isMissing()) {
+            return EdgeAggregateReader.targetNodes(route.get("aggregate"));
+        }
         if (route.get("split").isMissing()) {
             return List.of(route.get("to"));
         }
@@ -88,7 +91,14 @@ final class RouteReader {
         YamlNode to = r.get("to");
         YamlNode split = r.get("split");
         List<WeightedTarget> targets;
-        if (!to.isMissing() && !split.isMissing()) {
+        YamlNode aggregate = r.get("aggregate");
+        if (!aggregate.isMissing()) {
+            if (!to.isMissing() || !split.isMissing()) {
+                throw (to.isMissing() ? split : to).error("\"to\" or \"split\" on an aggregate route",
+                        "no route target: the calls name theirs (aggregate.calls[].to)");
+            }
+            targets = EdgeAggregateReader.targets(aggregate);
+        } else if (!to.isMissing() && !split.isMissing()) {
             throw split.error("both \"to\" and \"split\"", "exactly one of them");
         } else if (!to.isMissing()) {
             targets = List.of(target(to, 100));
@@ -103,7 +113,7 @@ final class RouteReader {
     }
 
     /** {@code to: users} or {@code to: {service: users, version: v2}}. */
-    private static WeightedTarget target(YamlNode to, int weight) {
+    static WeightedTarget target(YamlNode to, int weight) {
         if (to.isMap()) {
             to.allowKeys(Set.of("service", "version"));
             return new WeightedTarget(to.get("service").name(), to.get("version").isMissing()

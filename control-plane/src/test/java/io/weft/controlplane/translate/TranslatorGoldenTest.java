@@ -34,7 +34,9 @@ class TranslatorGoldenTest {
     private static final Path GOLDEN = Path.of("src/test/resources/golden");
     private static final JsonFormat.Printer JSON = JsonFormat.printer().usingTypeRegistry(JsonFormat.TypeRegistry.newBuilder()
             .add(HttpConnectionManager.getDescriptor()).add(Router.getDescriptor()).add(PeakEwma.getDescriptor())
-            .add(RoundRobin.getDescriptor()).add(HttpProtocolOptions.getDescriptor()).build());
+            .add(RoundRobin.getDescriptor()).add(HttpProtocolOptions.getDescriptor())
+            .add(io.weft.proto.EdgeFilterNames.ORDER.stream()
+                    .map(n -> io.weft.proto.EdgeFilterNames.defaultConfig(n).getDescriptorForType()).toList()).build());
 
     private static final List<Endpoint> REGISTERED = List.of(
             new Endpoint("users", "10.0.0.2", 15006, Map.of("version", "v1", "zone", "a"), "users-1"),

@@ -126,6 +126,7 @@ public final class Demo {
         System.out.println("  curl -s http://127.0.0.1:" + edgePort + "/orders/7            # edge -> orders -> users + catalog, through the mesh");
         System.out.println("  curl -s -X POST http://127.0.0.1:" + edgePort + "/orders/7/pay   # orders -> payments");
         System.out.println("  curl -s http://127.0.0.1:" + edgePort + "/users/42            # edge -> users");
+        System.out.println("  curl -s 'http://127.0.0.1:" + edgePort + "/api/home?user=1'   # the edge composes users + catalog");
         System.out.println("  curl -si http://127.0.0.1:" + edgePort + "/nope               # 404 with x-weft-response-flags: NR");
         System.out.println("  curl -s http://127.0.0.1:" + cpAdmin + "/api/v1/proxies      # what every proxy runs");
         System.out.println("  curl -s http://127.0.0.1:" + cpAdmin + "/api/v1/security/strict-impact  # who would break under STRICT mTLS");

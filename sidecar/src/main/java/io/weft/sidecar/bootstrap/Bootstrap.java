@@ -3,6 +3,7 @@ package io.weft.sidecar.bootstrap;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * What a proxy needs before it can talk to the control plane. Everything else arrives over xDS.
@@ -23,10 +24,12 @@ import java.util.Objects;
  * @param outboundGrace on shutdown, how long outbound keeps working for the app's own calls (it ends sooner
  *                      once the app has stopped listening and no outbound call is in flight)
  * @param limits       what the listeners accept from clients
+ * @param edgeTls      in edge mode, TLS termination on the edge port; empty for plaintext
  */
 public record Bootstrap(Mode mode, String nodeId, String service, String namespace, String controlPlane,
                         String address, int inboundPort, int outboundPort, int appPort, int adminPort, int edgePort,
-                        Map<String, String> labels, Duration drainTime, Duration outboundGrace, Limits limits) {
+                        Map<String, String> labels, Duration drainTime, Duration outboundGrace, Limits limits,
+                        Optional<EdgeTls> edgeTls) {
     public enum Mode { SIDECAR, EDGE }
 
     /**
@@ -52,19 +55,33 @@ public record Bootstrap(Mode mode, String nodeId, String service, String namespa
     public Bootstrap(Mode mode, String nodeId, String service, String namespace, String controlPlane, String address,
                      int inboundPort, int outboundPort, int appPort, int adminPort, int edgePort, Map<String, String> labels) {
         this(mode, nodeId, service, namespace, controlPlane, address, inboundPort, outboundPort, appPort, adminPort, edgePort,
-                labels, DEFAULT_DRAIN_TIME, DEFAULT_OUTBOUND_GRACE, Limits.DEFAULTS);
+                labels, DEFAULT_DRAIN_TIME, DEFAULT_OUTBOUND_GRACE, Limits.DEFAULTS, Optional.empty());
+    }
+
+    /** A plaintext bootstrap with the given shutdown timings and client limits. */
+    public Bootstrap(Mode mode, String nodeId, String service, String namespace, String controlPlane, String address,
+                     int inboundPort, int outboundPort, int appPort, int adminPort, int edgePort, Map<String, String> labels,
+                     Duration drainTime, Duration outboundGrace, Limits limits) {
+        this(mode, nodeId, service, namespace, controlPlane, address, inboundPort, outboundPort, appPort, adminPort, edgePort,
+                labels, drainTime, outboundGrace, limits, Optional.empty());
     }
 
     /** The same bootstrap with other client limits. */
     public Bootstrap withLimits(Limits l) {
         return new Bootstrap(mode, nodeId, service, namespace, controlPlane, address, inboundPort, outboundPort, appPort,
-                adminPort, edgePort, labels, drainTime, outboundGrace, l);
+                adminPort, edgePort, labels, drainTime, outboundGrace, l, edgeTls);
+    }
+
+    /** The same bootstrap terminating TLS on the edge port. */
+    public Bootstrap withEdgeTls(EdgeTls tls) {
+        return new Bootstrap(mode, nodeId, service, namespace, controlPlane, address, inboundPort, outboundPort, appPort,
+                adminPort, edgePort, labels, drainTime, outboundGrace, limits, Optional.of(tls));
     }
 
     /** The same bootstrap with other shutdown timings. */
     public Bootstrap withShutdown(Duration drain, Duration grace) {
         return new Bootstrap(mode, nodeId, service, namespace, controlPlane, address, inboundPort, outboundPort, appPort,
-                adminPort, edgePort, labels, drain, grace, limits);
+                adminPort, edgePort, labels, drain, grace, limits, edgeTls);
     }
 
     public Bootstrap {
@@ -78,5 +95,6 @@ public record Bootstrap(Mode mode, String nodeId, String service, String namespa
         Objects.requireNonNull(drainTime, "drainTime");
         Objects.requireNonNull(outboundGrace, "outboundGrace");
         Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(edgeTls, "edgeTls");
     }
 }

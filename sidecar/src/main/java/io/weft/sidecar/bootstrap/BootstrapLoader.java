@@ -22,7 +22,7 @@ import org.yaml.snakeyaml.error.YAMLException;
 public final class BootstrapLoader {
     private static final Set<String> KEYS = Set.of("node", "service", "namespace", "control-plane", "address",
             "inbound-port", "outbound-port", "app-port", "admin-port", "edge-port", "labels", "drain-time", "outbound-grace",
-            "max-request-body", "header-timeout", "idle-timeout");
+            "max-request-body", "header-timeout", "idle-timeout", "tls", "http-port", "hsts-max-age", "tls-reload");
 
     private BootstrapLoader() {
     }
@@ -61,7 +61,7 @@ public final class BootstrapLoader {
         }
         String service = required(values, origin, "service");
         String nodeId = values.getOrDefault("node", service + "-" + ProcessHandle.current().pid());
-        return new Bootstrap(mode, nodeId, service,
+        Bootstrap b = new Bootstrap(mode, nodeId, service,
                 values.getOrDefault("namespace", "default"),
                 values.getOrDefault("control-plane", "127.0.0.1:15010"),
                 values.getOrDefault("address", "127.0.0.1"),
@@ -76,6 +76,34 @@ public final class BootstrapLoader {
                 new Bootstrap.Limits(bytes(values, origin, "max-request-body", Bootstrap.Limits.DEFAULTS.maxRequestBody()),
                         duration(values, origin, "header-timeout", Bootstrap.Limits.DEFAULTS.headerTimeout()),
                         duration(values, origin, "idle-timeout", Bootstrap.Limits.DEFAULTS.idleTimeout())));
+        if (!values.containsKey("tls")) {
+            for (String k : List.of("http-port", "hsts-max-age", "tls-reload")) {
+                if (values.containsKey(k)) {
+                    throw new IllegalArgumentException(origin.get(k) + ": set without --tls (expected: --tls cert.pem:key.pem)");
+                }
+            }
+            return b;
+        }
+        if (mode != Bootstrap.Mode.EDGE) {
+            throw new IllegalArgumentException(origin.get("tls") + ": on a sidecar (expected: only in edge mode)");
+        }
+        return b.withEdgeTls(new EdgeTls(certificates(values.get("tls"), origin.get("tls")),
+                values.containsKey("http-port") ? port(values, origin, "http-port", -1) : -1,
+                duration(values, origin, "hsts-max-age", EdgeTls.DEFAULT_HSTS),
+                duration(values, origin, "tls-reload", EdgeTls.DEFAULT_RELOAD)));
+    }
+
+    /** {@code cert.pem:key.pem[,cert2.pem:key2.pem]}. */
+    private static List<EdgeTls.CertificateFiles> certificates(String text, String origin) {
+        List<EdgeTls.CertificateFiles> out = new java.util.ArrayList<>();
+        for (String pair : text.split(",")) {
+            int colon = pair.lastIndexOf(':');
+            if (colon <= 0 || colon == pair.length() - 1) {
+                throw new IllegalArgumentException(origin + ": \"" + pair + "\" (expected: cert.pem:key.pem, pairs separated by commas)");
+            }
+            out.add(new EdgeTls.CertificateFiles(Path.of(pair.substring(0, colon).trim()), Path.of(pair.substring(colon + 1).trim())));
+        }
+        return out;
     }
 
     private static void readFile(Path file, Map<String, String> values, Map<String, String> origin) {
@@ -174,15 +202,17 @@ public final class BootstrapLoader {
         if (v == null) {
             return dflt;
         }
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,9})(ms|s|m)").matcher(v.trim());
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,9})(ms|s|m|h|d)").matcher(v.trim());
         if (!m.matches()) {
-            throw new IllegalArgumentException(origin.get(key) + ": \"" + v + "\" (expected: a duration like 500ms, 15s or 2m)");
+            throw new IllegalArgumentException(origin.get(key) + ": \"" + v + "\" (expected: a duration like 500ms, 15s, 2m, 1h or 365d)");
         }
         long n = Long.parseLong(m.group(1));
         return switch (m.group(2)) {
             case "ms" -> Duration.ofMillis(n);
             case "s" -> Duration.ofSeconds(n);
-            default -> Duration.ofMinutes(n);
+            case "m" -> Duration.ofMinutes(n);
+            case "h" -> Duration.ofHours(n);
+            default -> Duration.ofDays(n);
         };
     }
 

@@ -4,6 +4,7 @@ import io.weft.sidecar.model.ClusterSpec;
 import io.weft.sidecar.model.EndpointsSpec;
 import io.weft.sidecar.model.ListenerSpec;
 import io.weft.sidecar.model.RouteConfigSpec;
+import io.weft.sidecar.filter.Upstreams;
 import io.weft.sidecar.route.RouteTable;
 import io.weft.sidecar.upstream.UpstreamCluster;
 import java.util.Map;
@@ -15,10 +16,11 @@ import java.util.Optional;
  * balancer. Built once per accepted update by {@link SnapshotCompiler}, swapped in atomically; a
  * request reads one snapshot and keeps it to the end. Immutable and thread-safe.
  *
- * @param versions the accepted version per type URL, for {@code /config_dump}
+ * @param versions  the accepted version per type URL, for {@code /config_dump}
+ * @param upstreams requests filters make on their own (aggregation, transcoding), to these clusters
  */
 public record ConfigSnapshot(Map<String, RouteTable> listeners, Map<String, UpstreamCluster> clusters,
-                             Map<String, String> versions, Sources sources) {
+                             Map<String, String> versions, Sources sources, Upstreams upstreams) {
 
     /** The domain records the snapshot was compiled from, for {@code /config_dump}. */
     public record Sources(Map<String, ListenerSpec> listeners, Map<String, RouteConfigSpec> routes,

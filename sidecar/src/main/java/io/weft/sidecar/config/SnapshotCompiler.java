@@ -117,7 +117,8 @@ public final class SnapshotCompiler {
             }
             tables.put(l.name(), RouteTable.compile(routes, rc));
         }
-        holder.swap(new ConfigSnapshot(Map.copyOf(tables), Map.copyOf(clusters), Map.copyOf(versions), src));
+        holder.swap(new ConfigSnapshot(Map.copyOf(tables), Map.copyOf(clusters), Map.copyOf(versions), src,
+                forwarder.upstreams(clusters)));
         upstreams.retain(clusters.keySet());
         return missing;
     }

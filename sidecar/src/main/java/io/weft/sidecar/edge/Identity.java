@@ -1,11 +1,13 @@
 package io.weft.sidecar.edge;
 
+import io.weft.sidecar.filter.Exchange;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
 /**
- * Who an authenticated request comes from.
+ * Who an authenticated request comes from. The authentication filter leaves it on the exchange under
+ * {@link #ATTRIBUTE} for later filters (rate limits per client, caching).
  *
  * @param subject  the JWT subject or the API key's id
  * @param method   how it was proven: a JWT provider's name, or {@code api-key}
@@ -14,6 +16,7 @@ import java.util.Set;
  */
 public record Identity(String subject, String method, Set<String> scopes, Map<String, String> claims) {
     public static final String API_KEY = "api-key";
+    public static final Exchange.Attribute<Identity> ATTRIBUTE = Exchange.Attribute.create("identity", Identity.class);
 
     public Identity {
         Objects.requireNonNull(subject, "subject");

@@ -1,15 +1,16 @@
 package io.weft.sidecar.edge;
 
+import io.weft.sidecar.filter.LocalReplyException;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 
-/** Streams a request body through, failing with 413 once more than the limit has passed. */
-final class LimitedInputStream extends FilterInputStream {
+/** Streams a request body through, failing with 413 ({@link LocalReplyException}) once more than the limit has passed. */
+public final class LimitedInputStream extends FilterInputStream {
     private final long max;
     private long seen;
 
-    LimitedInputStream(InputStream in, long max) {
+    public LimitedInputStream(InputStream in, long max) {
         super(in);
         this.max = max;
     }
@@ -35,7 +36,7 @@ final class LimitedInputStream extends FilterInputStream {
     private void count(int n) {
         seen += n;
         if (seen > max) {
-            throw EdgeRequest.tooLarge(max);
+            throw new LocalReplyException(413, "request body is larger than " + max + " bytes");
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.weft.sidecar.edge;
 
+import io.weft.sidecar.filter.LocalReplyException;
 import java.util.ArrayDeque;
 import java.util.Deque;
 
@@ -19,7 +20,7 @@ public final class PathNormalizer {
     /**
      * @param rawPath the path as received, without the query
      * @return the normalized path, starting with {@code /}
-     * @throws ProblemException 400 when the path is refused
+     * @throws LocalReplyException 400 when the path is refused
      */
     public static String normalize(String rawPath) {
         if (rawPath.isEmpty() || rawPath.charAt(0) != '/') {
@@ -115,8 +116,8 @@ public final class PathNormalizer {
         return -1;
     }
 
-    private static ProblemException bad(String raw, String expected) {
+    private static LocalReplyException bad(String raw, String expected) {
         String shown = raw.length() > 200 ? raw.substring(0, 200) + "..." : raw;
-        return new ProblemException(400, "Bad Request", "path \"" + shown + "\" refused (expected: " + expected + ")");
+        return new LocalReplyException(400, "path \"" + shown + "\" refused (expected: " + expected + ")");
     }
 }

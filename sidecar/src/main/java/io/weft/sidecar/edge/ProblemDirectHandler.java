@@ -29,10 +29,9 @@ public final class ProblemDirectHandler implements DirectHandler {
                                     ServerResponseHeaders headers, String message) {
         String detail = eventType == EventType.INTERNAL_ERROR ? "the edge failed to handle the request"
                 : "request refused before routing: " + (message == null || message.isBlank() ? status.reasonPhrase() : message);
-        EdgeResponse p = Problem.response(status.code(), status.reasonPhrase(), detail);
         TransportResponse.Builder b = TransportResponse.builder().status(status).headers(headers)
                 .header(HeaderNames.CONTENT_TYPE, Problem.CONTENT_TYPE)
-                .entity(p.bodyBytes(Long.MAX_VALUE));
+                .entity(Problem.json(status.code(), Problem.title(status), detail));
         return b.build();
     }
 }

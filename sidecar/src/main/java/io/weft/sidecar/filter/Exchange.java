@@ -10,7 +10,6 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.security.cert.Certificate;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -40,6 +39,10 @@ public final class Exchange {
     private final String requestId;
     private final long startNanos;
     private final WritableHeaders<?> upstreamHeaders;
+    private final LocalReply localReply;
+    private final ResponseHooks hooks;
+    private byte[] requestBody;
+    private Upstreams upstreams = Upstreams.NONE;
     private String upstreamPath;
     private String upstreamAuthority;
     private HttpFilter[] filters;
@@ -61,9 +64,12 @@ public final class Exchange {
      * @param path            the raw path, without the query
      * @param query           the raw query, without {@code ?}; empty when none
      * @param upstreamHeaders the headers to send upstream: the request's, less hop-by-hop ones, plus forwarding headers
+     * @param upstreamPath    the path and query to send upstream (after the route's rewrite)
+     * @param localReply      the format of the answers the proxy gives itself on this listener
      */
     public Exchange(ServerRequest request, ServerResponse response, String listener, String route, String authority,
-                    String path, String query, String requestId, WritableHeaders<?> upstreamHeaders, long startNanos) {
+                    String path, String query, String requestId, WritableHeaders<?> upstreamHeaders, String upstreamPath,
+                    LocalReply localReply, long startNanos) {
         this.request = Objects.requireNonNull(request, "request");
         this.response = Objects.requireNonNull(response, "response");
         this.listener = listener;
@@ -73,8 +79,10 @@ public final class Exchange {
         this.query = query;
         this.requestId = requestId;
         this.upstreamHeaders = upstreamHeaders;
-        this.upstreamPath = query.isEmpty() ? path : path + "?" + query;
+        this.upstreamPath = upstreamPath;
         this.upstreamAuthority = authority;
+        this.localReply = Objects.requireNonNull(localReply, "localReply");
+        this.hooks = new ResponseHooks(this, response);
         this.startNanos = startNanos;
     }
 
@@ -86,19 +94,26 @@ public final class Exchange {
     }
 
     private void proceed() {
-        if (next < filters.length) {
-            HttpFilter f = filters[next++];
-            int before = next;
-            f.filter(this, () -> {
-                if (next != before || terminated || response.isSent()) {
-                    throw new IllegalStateException("filter " + f.getClass().getName()
-                            + " called the chain twice, or after answering");
-                }
-                proceed();
-            });
-        } else if (!terminated) {
-            terminated = true;
-            terminal.handle(this);
+        try {
+            if (next < filters.length) {
+                HttpFilter f = filters[next++];
+                int before = next;
+                f.filter(this, () -> {
+                    if (next != before || terminated || response.isSent()) {
+                        throw new IllegalStateException("filter " + f.getClass().getName()
+                                + " called the chain twice, or after answering");
+                    }
+                    proceed();
+                });
+            } else if (!terminated) {
+                terminated = true;
+                terminal.handle(this);
+            }
+        } catch (LocalReplyException e) {
+            if (response.isSent()) {
+                throw e;
+            }
+            respond(e);
         }
     }
 
@@ -166,6 +181,16 @@ public final class Exchange {
 
     // ---- the request as it will be sent upstream
 
+    /** For the listener: where this exchange's own requests go (the snapshot it is served from). */
+    public void upstreams(Upstreams u) {
+        this.upstreams = Objects.requireNonNull(u, "u");
+    }
+
+    /** For filters that make requests of their own (aggregation, transcoding). */
+    public Upstreams upstreams() {
+        return upstreams;
+    }
+
     /** The headers that will be sent upstream; filters may add, change and remove. */
     public WritableHeaders<?> upstreamHeaders() {
         return upstreamHeaders;
@@ -192,17 +217,78 @@ public final class Exchange {
         this.upstreamAuthority = Objects.requireNonNull(authority, "authority");
     }
 
-    /** Replaces the request body stream as the route's action will read it (e.g. to transform or inspect it). */
+    /**
+     * Replaces the request body stream as the route's action will read it (e.g. to limit or inspect it).
+     * Takes effect only if nothing has touched {@code request().content()} yet: filter first, then read.
+     */
     public void filterRequestBody(UnaryOperator<InputStream> filter) {
         request.streamFilter(filter);
     }
 
+    /**
+     * The whole request body, read once (through any {@link #filterRequestBody} filters) and kept; the
+     * route's action then sends these bytes. Empty when the request has none.
+     *
+     * @throws LocalReplyException 413 when it is longer than {@code max}, 400 when the client cut it short
+     */
+    public byte[] requestBody(long max) {
+        if (requestBody == null) {
+            if (!request.content().hasEntity()) {
+                requestBody = new byte[0];
+            } else {
+                try (InputStream in = request.content().inputStream()) {
+                    byte[] b = in.readNBytes((int) Math.min(max + 1, Integer.MAX_VALUE - 8));
+                    if (b.length > max) {
+                        throw new LocalReplyException(413, "request body is larger than " + max + " bytes");
+                    }
+                    requestBody = b;
+                } catch (java.io.IOException | java.io.UncheckedIOException e) {
+                    throw new LocalReplyException(400, "request body could not be read: " + e.getMessage());
+                }
+            }
+        }
+        return requestBody;
+    }
+
+    /** Replaces the request body the route's action sends (framing is recomputed). */
+    public void requestBody(byte[] body) {
+        this.requestBody = Objects.requireNonNull(body, "body");
+    }
+
+    /** The request body if a filter read or replaced it; else the action streams the client's body. */
+    public Optional<byte[]> bufferedRequestBody() {
+        return Optional.ofNullable(requestBody);
+    }
+
     // ---- the response
 
-    /** Registers a hook that sees the status and may change the headers just before the response is sent. */
+    /**
+     * Registers a hook that sees the status and may change the headers just before the response is
+     * sent. Hooks run innermost first: a filter's hook sees what the filters after it made of the response.
+     */
     public void onResponse(ResponseHook hook) {
-        Objects.requireNonNull(hook, "hook");
-        response.beforeSend(() -> hook.beforeSend(response.status(), response.headers()));
+        hooks.add(Objects.requireNonNull(hook, "hook"));
+    }
+
+    /**
+     * Registers a hook that sees and may replace the whole response body (JSON edits, caching), in the
+     * same innermost-first order as {@link #onResponse}. The route's action then buffers response
+     * bodies up to {@code max} bytes. A larger body (or one that is not buffered: HEAD, 204, 304, gRPC)
+     * skips the hook, unless {@code required}, in which case a larger body is a 502. The hook may throw
+     * {@link LocalReplyException} to replace the response.
+     */
+    public void onResponseBody(long max, boolean required, BodyHook hook) {
+        hooks.add(max, required, Objects.requireNonNull(hook, "hook"));
+    }
+
+    /** For route actions: the largest response body to buffer for body hooks; -1 when none wants it. */
+    public long responseBufferLimit() {
+        return hooks.bodyLimit();
+    }
+
+    /** For route actions: whether a response body larger than {@link #responseBufferLimit()} must be refused (502). */
+    public boolean responseBodyRequired() {
+        return hooks.bodyRequired();
     }
 
     /** Wraps the response body stream (e.g. to capture it for a cache). */
@@ -210,21 +296,47 @@ public final class Exchange {
         response.streamFilter(filter);
     }
 
-    /** Answers locally with a short plain-text body, marking the response with {@code flag}. */
+    /** Answers locally in the listener's format (see {@link LocalReply}), marking the response with {@code flag}. */
     public void respond(Status status, ResponseFlag flag, String detail) {
         addFlag(flag);
         note("detail", detail);
-        response.header(HeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
-        respond(status, (status.code() + " " + status.reasonPhrase() + ": " + detail + "\n").getBytes(StandardCharsets.UTF_8));
+        respond(status, localReply.render(status, detail, response.headers()));
     }
 
-    /** Answers locally with the given body; set headers first through {@link #response()}{@code .header(...)}. */
+    /** Answers locally in the listener's format, without a response flag (e.g. a malformed body). */
+    public void respond(Status status, String detail) {
+        note("detail", detail);
+        respond(status, localReply.render(status, detail, response.headers()));
+    }
+
+    /** Answers locally in the listener's format, with the exception's status, detail, header fields and flag. */
+    public void respond(LocalReplyException e) {
+        respond(e.status(), render(e));
+    }
+
+    /**
+     * Answers with the given body, which passes through the response hooks; set headers first through
+     * {@link #response()}{@code .header(...)}. Route actions that buffered an upstream body send it here.
+     */
     public void respond(Status status, byte[] body) {
         if (response.isSent()) {
             throw new IllegalStateException("response already sent; cannot answer " + status.code());
         }
         terminated = true;
-        response.status(status).send(body);
+        response.status(status);
+        byte[] out = hooks.runAll(body);
+        response.headers().remove(HeaderNames.CONTENT_LENGTH);
+        response.send(out);
+    }
+
+    /** Sets a local reply's status, fields and flag on the response and returns its body. */
+    byte[] render(LocalReplyException e) {
+        e.flag().ifPresent(this::addFlag);
+        note("detail", e.detail());
+        response.status(e.status());
+        byte[] body = localReply.render(e.status(), e.detail(), response.headers());
+        e.headers().forEach((k, v) -> response.headers().set(HeaderNames.create(k), v));
+        return body;
     }
 
     /** Whether a response has been sent (by a filter or the route's action). */
@@ -333,9 +445,15 @@ public final class Exchange {
         }
     }
 
-    /** Sees the response head just before it is sent. */
+    /** Sees the response head just before it is sent. Must not throw. */
     @FunctionalInterface
     public interface ResponseHook {
         void beforeSend(Status status, ServerResponseHeaders headers);
+    }
+
+    /** Sees a whole response body before it is sent and returns the body to send (the same array, or a new one). */
+    @FunctionalInterface
+    public interface BodyHook {
+        byte[] onBody(Status status, ServerResponseHeaders headers, byte[] body);
     }
 }

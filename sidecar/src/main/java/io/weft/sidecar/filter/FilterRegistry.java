@@ -1,7 +1,14 @@
 package io.weft.sidecar.filter;
 
 import com.google.protobuf.Any;
+import io.weft.sidecar.filter.aggregate.AggregateFilterFactory;
+import io.weft.sidecar.filter.authn.AuthnFilterFactory;
+import io.weft.sidecar.filter.cache.CacheFilterFactory;
 import io.weft.sidecar.filter.fault.FaultFilterFactory;
+import io.weft.sidecar.filter.guard.GuardFilterFactory;
+import io.weft.sidecar.filter.ratelimit.RateLimitFilterFactory;
+import io.weft.sidecar.filter.transcode.TranscodeFilterFactory;
+import io.weft.sidecar.filter.transform.TransformFilterFactory;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +28,9 @@ public final class FilterRegistry {
 
     /** Every filter that ships with Weft. Add a new filter package's factory here. */
     public static FilterRegistry builtIn() {
-        return of(List.of(new FaultFilterFactory(), new io.weft.sidecar.filter.authz.AuthzFilterFactory()));
+        return of(List.of(new FaultFilterFactory(), new io.weft.sidecar.filter.authz.AuthzFilterFactory(),
+                new GuardFilterFactory(), new AuthnFilterFactory(), new RateLimitFilterFactory(), new CacheFilterFactory(),
+                new TransformFilterFactory(), new AggregateFilterFactory(), new TranscodeFilterFactory()));
     }
 
     /** A registry of exactly these factories (tests use it to add their own). */

@@ -12,15 +12,16 @@ import java.util.function.Supplier;
  * {@link AutoCloseable} are closed, in reverse order of creation, when the proxy stops.
  */
 public final class SharedResources implements AutoCloseable {
-    private final ConcurrentHashMap<String, Object> byKey = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Object, Object> byKey = new ConcurrentHashMap<>();
     private final List<AutoCloseable> closeables = new ArrayList<>();
 
     /**
-     * The object under {@code key}, created by {@code create} on first use.
+     * The object under {@code key}, created by {@code create} on first use. A key is a string or a
+     * record of the config the object serves, so an equal config after a push finds the same object.
      *
      * @throws IllegalStateException when the key holds an object of another type
      */
-    public <T> T get(String key, Class<T> type, Supplier<? extends T> create) {
+    public <T> T get(Object key, Class<T> type, Supplier<? extends T> create) {
         Objects.requireNonNull(key, "key");
         Object o = byKey.computeIfAbsent(key, k -> {
             T made = Objects.requireNonNull(create.get(), "create.get()");

@@ -12,6 +12,7 @@ import io.helidon.webserver.http.ServerResponse;
 import io.weft.sidecar.config.ConfigSnapshot;
 import io.weft.sidecar.config.SnapshotHolder;
 import io.weft.sidecar.filter.Exchange;
+import io.weft.sidecar.filter.LocalReplyException;
 import io.weft.sidecar.filter.ResponseFlag;
 import io.weft.sidecar.route.RequestView;
 import io.weft.sidecar.route.Route;
@@ -44,12 +45,22 @@ public final class ProxyHandler implements Handler {
     private final boolean inbound;
     private final ListenerTelemetry telemetry;
     private volatile Optional<OnDemand> onDemand = Optional.empty();
+    private final Ingress ingress;
 
     /**
      * @param inbound whether this listener takes traffic for the local app (drained first on shutdown)
      */
     public ProxyHandler(String listenerName, SnapshotHolder snapshots, AccessLog accessLog, ListenerStats stats, Drain drain,
                         boolean inbound, ListenerTelemetry telemetry) {
+        this(listenerName, snapshots, accessLog, stats, drain, inbound, telemetry, Ingress.PASS);
+    }
+
+    /**
+     * @param inbound whether this listener takes traffic for the local app (drained first on shutdown)
+     * @param ingress what this kind of listener does around routing (the edge's path rules and error format)
+     */
+    public ProxyHandler(String listenerName, SnapshotHolder snapshots, AccessLog accessLog, ListenerStats stats, Drain drain,
+                        boolean inbound, ListenerTelemetry telemetry, Ingress ingress) {
         this.listenerName = Objects.requireNonNull(listenerName, "listenerName");
         this.snapshots = Objects.requireNonNull(snapshots, "snapshots");
         this.accessLog = Objects.requireNonNull(accessLog, "accessLog");
@@ -57,6 +68,7 @@ public final class ProxyHandler implements Handler {
         this.drain = Objects.requireNonNull(drain, "drain");
         this.inbound = inbound;
         this.telemetry = Objects.requireNonNull(telemetry, "telemetry");
+        this.ingress = Objects.requireNonNull(ingress, "ingress");
     }
 
     /** Enables on-demand discovery of unknown hosts on this listener (the outbound listener). */
@@ -70,41 +82,63 @@ public final class ProxyHandler implements Handler {
         long start = System.nanoTime();
         RequestTarget target = RequestTarget.of(req);
         String rawQuery = req.query().rawValue();
+        String path = target.path();
+        LocalReplyException refused = null;
+        try {
+            path = ingress.path(path);
+        } catch (LocalReplyException e) {
+            refused = e;
+        }
+        String routedPath = path;
         Optional<ConfigSnapshot> snap = snapshots.current();
         Optional<RouteTable> table = snap.flatMap(s -> s.listener(listenerName));
-        Optional<Route> route = table.flatMap(t -> t.match(target.authority(), new View(req, target.path())));
-        if (route.isEmpty() && onDemand.isPresent() && table.isPresent() && table.get().host(target.authority()).isEmpty()) {
+        Optional<Route> route = refused != null ? Optional.empty()
+                : table.flatMap(t -> t.match(target.authority(), new View(req, routedPath)));
+        if (refused == null && route.isEmpty() && onDemand.isPresent() && table.isPresent()
+                && table.get().host(target.authority()).isEmpty()) {
             Optional<ConfigSnapshot> fresh = onDemand.get().resolve(target.authority());
             if (fresh.isPresent()) {
                 snap = fresh;
                 table = fresh.get().listener(listenerName);
-                route = table.flatMap(t -> t.match(target.authority(), new View(req, target.path())));
+                route = table.flatMap(t -> t.match(target.authority(), new View(req, routedPath)));
             }
         }
         String id = requestId(req);
-        RequestTelemetry tx = telemetry.begin(req, snap, target.authority(), target.path(), id);
+        RequestTelemetry tx = telemetry.begin(req, snap, target.authority(), path, id);
         route.ifPresent(r -> tx.routed(r.name()));
+        WritableHeaders<?> upstreamHeaders = upstreamHeaders(req, target.authority(), id);
+        snap.ifPresent(s -> ingress.upstreamHeaders(s, req, upstreamHeaders));
         Exchange ex = new Exchange(req, res, listenerName, route.map(Route::name).orElse(""), target.authority(),
-                target.path(), rawQuery, id, upstreamHeaders(req, target.authority(), id), start);
+                path, rawQuery, id, upstreamHeaders, rawQuery.isEmpty() ? path : path + "?" + rawQuery,
+                ingress.localReply(), start);
         ex.attribute(Forwarder.TELEMETRY, tx);
         String traceId = tx.traceId();
         ex.onResponse((status, headers) -> headers.set(ListenerTelemetry.TRACE_ID, traceId)); // replaces the upstream's
         drain.enter(inbound);
         try {
+            ingress.begin(ex);
             if (inbound && drain.draining()) {
                 res.header(HeaderNames.CONNECTION, "close"); // callers move their connections elsewhere
             }
-            if (inbound && drain.inboundClosed()) {
+            if (refused != null) {
+                ex.respond(refused);
+            } else if (inbound && drain.inboundClosed()) {
                 ex.respond(Status.SERVICE_UNAVAILABLE_503, ResponseFlag.DR, "this proxy is shutting down");
             } else if (snap.isEmpty()) {
                 ex.respond(Status.SERVICE_UNAVAILABLE_503, ResponseFlag.NCF, "proxy has no configuration yet");
             } else if (table.isEmpty()) {
                 ex.respond(Status.NOT_FOUND_404, ResponseFlag.NR, "listener " + listenerName + " is not configured");
             } else if (route.isEmpty()) {
-                ex.respond(Status.NOT_FOUND_404, ResponseFlag.NR, "no route for " + target.authority() + target.path());
+                ex.respond(Status.NOT_FOUND_404, ResponseFlag.NR, "no route for " + target.authority() + path);
             } else {
+                ex.upstreams(snap.get().upstreams());
                 ex.run(route.get().filters(), route.get().action());
             }
+        } catch (LocalReplyException e) {
+            if (ex.responded()) {
+                throw e;
+            }
+            ex.respond(e);
         } finally {
             drain.exit(inbound);
             stats.record(ex);

@@ -2,7 +2,6 @@ package io.weft.sidecar.route;
 
 import io.weft.sidecar.filter.Filters;
 import io.weft.sidecar.filter.Terminal;
-import io.weft.sidecar.model.EdgeFilterConfig;
 import io.weft.sidecar.model.HeaderSpec;
 import io.weft.sidecar.model.PathSpec;
 import io.weft.sidecar.model.QueryParamSpec;
@@ -10,7 +9,6 @@ import io.weft.sidecar.model.RouteActionSpec;
 import io.weft.sidecar.model.RouteSpec;
 import io.weft.sidecar.model.VirtualHostSpec;
 import io.weft.sidecar.model.WeightedCluster;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Locale;
@@ -29,7 +27,6 @@ public final class Route {
     private final List<String> clusters;
     private final Filters filters;
     private final Terminal action;
-    private final List<EdgeFilterConfig> edgeFilters;
     private final Optional<RouteActionSpec.Forward> forward;
     private final PathRewrite rewrite;
     private final int[] cumulativeWeights;
@@ -44,7 +41,6 @@ public final class Route {
         this.clusters = clustersOf(spec);
         this.filters = filters;
         this.action = action;
-        this.edgeFilters = spec.edgeFilters();
         this.forward = spec.action() instanceof RouteActionSpec.Forward f ? Optional.of(f) : Optional.empty();
         this.rewrite = forward.map(f -> PathRewrite.of(spec.path(), f.prefixRewrite(), f.regexRewrite()))
                 .orElse(PathRewrite.of(spec.path(), Optional.empty(), Optional.empty()));
@@ -90,12 +86,7 @@ public final class Route {
         return clusters;
     }
 
-    /** The edge gateway's filter configs of this route, in chain order; empty off the edge. */
-    public List<EdgeFilterConfig> edgeFilters() {
-        return edgeFilters;
-    }
-
-    /** For the edge's own upstream call: a destination cluster by weight; empty when the route does not forward. */
+    /** For connections that leave the request path (WebSocket tunnels): a destination cluster by weight. */
     public Optional<String> pickCluster() {
         if (forward.isEmpty()) {
             return Optional.empty();
@@ -110,14 +101,9 @@ public final class Route {
         return Optional.of(cs.getLast().cluster());
     }
 
-    /** For the edge's own upstream call: the path (and query) after the route's rewrite. */
+    /** For connections that leave the request path (WebSocket tunnels): the path and query after the route's rewrite. */
     public String rewrite(String pathAndQuery) {
         return rewrite.apply(pathAndQuery);
-    }
-
-    /** For the edge's own upstream call: the route's timeout, when it sets one. */
-    public Optional<Duration> timeout() {
-        return forward.flatMap(RouteActionSpec.Forward::timeout).filter(t -> !t.isZero());
     }
 
     boolean matches(RequestView req) {

@@ -7,6 +7,7 @@ import io.github.resilience4j.retry.RetryConfig;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.weft.sidecar.filter.Exchange;
+import io.weft.sidecar.filter.LocalReplyException;
 import io.weft.sidecar.filter.ResponseFlag;
 import io.weft.sidecar.filter.Terminal;
 import io.weft.sidecar.model.HashPolicySpec;
@@ -94,6 +95,14 @@ final class ForwardAction implements Terminal {
             // the caller's body was bad or the caller went away: not an upstream failure
             if (!ex.responded()) {
                 ex.response().header(io.helidon.http.HeaderNames.CONNECTION, "close");
+                Throwable c = e.getCause();
+                while (c != null && !(c instanceof LocalReplyException)) {
+                    c = c.getCause();
+                }
+                if (c instanceof LocalReplyException refused) {
+                    ex.respond(refused); // a filter's limit on the body, such as the edge's 413
+                    return;
+                }
                 ex.respond(Status.BAD_REQUEST_400, ResponseFlag.DPE, e.getMessage());
             } else {
                 ex.addFlag(ResponseFlag.DC);

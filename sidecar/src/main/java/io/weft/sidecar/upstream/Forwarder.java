@@ -5,6 +5,7 @@ import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.weft.sidecar.filter.Exchange;
 import io.weft.sidecar.filter.ResponseFlag;
+import io.weft.sidecar.filter.Upstreams;
 import io.weft.sidecar.model.ClusterSpec;
 import io.weft.sidecar.model.RetryPolicySpec;
 import io.weft.sidecar.route.RequestView;
@@ -64,6 +65,11 @@ public final class Forwarder {
         this.http1 = Objects.requireNonNull(http1, "http1");
         this.http2 = Objects.requireNonNull(http2, "http2");
         this.grpc = Objects.requireNonNull(grpc, "grpc");
+    }
+
+    /** Requests filters make on their own (aggregation, transcoding), to one snapshot's clusters. */
+    public Upstreams upstreams(Map<String, UpstreamCluster> clusters) {
+        return new SubRequests(Map.copyOf(clusters), http1, http2, grpc, mesh);
     }
 
     /** Compiles forward actions against one snapshot's clusters. */
@@ -179,7 +185,7 @@ public final class Forwarder {
         }
         UpstreamResponse up = a.response();
         try (up) {
-            ResponseRelay.relay(up, ex.response(), req.method().equals("HEAD"), trailersAccepted(ex));
+            ResponseRelay.relay(up, ex, req.method().equals("HEAD"), trailersAccepted(ex));
         } catch (IOException | UncheckedIOException e) {
             // The response has started; all a proxy can do is cut the connection so the caller sees it.
             up.abort();
@@ -297,8 +303,13 @@ public final class Forwarder {
                 ? authority.substring(0, colon) + "-shadow" + authority.substring(colon) : authority + "-shadow";
     }
 
-    /** The request body: none, read whole when small and of known length, else streamed. */
+    /** The request body: a filter's bytes, none, read whole when small and of known length, else streamed. */
     static UpstreamRequest.Body body(Exchange ex) throws IOException {
+        Optional<byte[]> filtered = ex.bufferedRequestBody();
+        if (filtered.isPresent()) {
+            return filtered.get().length == 0 && !ex.request().content().hasEntity()
+                    ? UpstreamRequest.Body.NONE : new UpstreamRequest.Body.Bytes(filtered.get());
+        }
         var content = ex.request().content();
         if (!content.hasEntity()) {
             return UpstreamRequest.Body.NONE;

@@ -8,7 +8,13 @@ import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerResponse;
 import io.weft.sidecar.upstream.client.ResponseHead;
 import io.weft.sidecar.upstream.client.UpstreamResponse;
+import io.weft.sidecar.filter.Exchange;
+import io.weft.sidecar.filter.LocalReplyException;
+import io.weft.sidecar.filter.ResponseFlag;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.SequenceInputStream;
+import java.util.Optional;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.Locale;
@@ -33,7 +39,8 @@ final class ResponseRelay {
      * @param headRequest      the request was HEAD: no body follows
      * @param trailersAccepted the downstream can receive trailer fields (HTTP/2, or HTTP/1.1 with {@code TE: trailers})
      */
-    static void relay(UpstreamResponse up, ServerResponse res, boolean headRequest, boolean trailersAccepted) throws IOException {
+    static void relay(UpstreamResponse up, Exchange ex, boolean headRequest, boolean trailersAccepted) throws IOException {
+        ServerResponse res = ex.response();
         ResponseHead head = up.head();
         res.status(Status.create(head.status()));
         copyFields(head, res.headers());
@@ -46,6 +53,13 @@ final class ResponseRelay {
         }
         InputStream body = up.body();
         boolean grpc = head.first("content-type").map(v -> v.startsWith("application/grpc")).orElse(false);
+        if (!grpc && ex.responseBufferLimit() >= 0) {
+            Optional<InputStream> rest = buffered(up, ex, length);
+            if (rest.isEmpty()) {
+                return;
+            }
+            body = rest.get();
+        }
         if (grpc && head.first("grpc-status").isPresent()) {
             // gRPC "trailers-only": the status is in the head, which must end the stream (no DATA frame)
             res.beforeSend(() -> res.headers().remove(HeaderNames.TRAILER));
@@ -81,6 +95,35 @@ final class ResponseRelay {
             up.trailers().ifPresent(t -> copyTrailers(t, res.trailers()));
             }
         }
+    }
+
+    /**
+     * For body hooks: reads the body whole if it fits the hooks' limit and sends it through them (empty
+     * result). A larger body is refused with 502 when a hook requires it, else streamed on untouched:
+     * the result is the whole body again, what was read first followed by the rest.
+     */
+    private static Optional<InputStream> buffered(UpstreamResponse up, Exchange ex, OptionalLong length) throws IOException {
+        long limit = ex.responseBufferLimit();
+        InputStream body = up.body();
+        byte[] bytes = new byte[0];
+        if (length.isEmpty() || length.getAsLong() <= limit) {
+            bytes = body.readNBytes((int) Math.min(limit + 1, Integer.MAX_VALUE - 8));
+            if (bytes.length <= limit) {
+                if (length.isPresent() && bytes.length != length.getAsLong()) {
+                    throw new IOException("upstream body ended after " + bytes.length + " of " + length.getAsLong() + " bytes");
+                }
+                ex.respond(ex.response().status(), bytes);
+                return Optional.empty();
+            }
+        }
+        if (ex.responseBodyRequired()) {
+            up.abort();
+            ex.response().headers().clear();
+            ex.respond(new LocalReplyException(502, "upstream response larger than " + limit + " bytes",
+                    java.util.Map.of(), Optional.of(ResponseFlag.UR)));
+            return Optional.empty();
+        }
+        return Optional.of(new SequenceInputStream(new ByteArrayInputStream(bytes), body));
     }
 
     private static void copyFields(ResponseHead head, ServerResponseHeaders out) {

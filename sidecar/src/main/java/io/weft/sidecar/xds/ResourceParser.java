@@ -175,15 +175,11 @@ public final class ResourceParser {
 
     private RouteSpec route(Route r, Optional<RetryPolicySpec> hostRetry, String where) throws InvalidResourceException {
         var m = r.getMatch();
-        // weft.edge.* entries are the edge gateway's own filters, parsed by EdgeFilterParser
-        Map<String, Any> perFilter = new LinkedHashMap<>(r.getTypedPerFilterConfigMap());
-        perFilter.keySet().removeIf(name -> name.startsWith("weft.edge."));
         return new RouteSpec(r.getName(), RouteParser.path(m, where),
                 RouteParser.headers(m.getHeadersList(), where + ".match.headers"),
                 RouteParser.queryParams(m.getQueryParametersList(), where + ".match.query_parameters"),
                 RouteParser.action(r, hostRetry, where),
-                overrides(perFilter, where),
-                EdgeFilterParser.parse(r.getTypedPerFilterConfigMap(), where + ".typed_per_filter_config"));
+                overrides(r.getTypedPerFilterConfigMap(), where));
     }
 
     public ClusterSpec cluster(Any any) throws InvalidResourceException {

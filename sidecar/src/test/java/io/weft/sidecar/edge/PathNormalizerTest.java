@@ -3,6 +3,7 @@ package io.weft.sidecar.edge;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.weft.sidecar.filter.LocalReplyException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -35,13 +36,13 @@ class PathNormalizerTest {
     @ValueSource(strings = {"/public%2f..%2fadmin", "/admin%2Fusers", "/a%5c..%5cadmin", "/a\\..\\admin",
             "/a/%zz", "/a/%2", "/a%00b", "/public/..;/admin", "/x/.;/admin", "admin", ""})
     void refuses(String raw) {
-        ProblemException e = assertThrows(ProblemException.class, () -> PathNormalizer.normalize(raw));
-        assertEquals(400, e.toResponse().status());
+        LocalReplyException e = assertThrows(LocalReplyException.class, () -> PathNormalizer.normalize(raw));
+        assertEquals(400, e.status().code());
     }
 
     @Test
     void refusalNamesThePathAndTheExpectation() {
-        ProblemException e = assertThrows(ProblemException.class, () -> PathNormalizer.normalize("/a%2fb"));
+        LocalReplyException e = assertThrows(LocalReplyException.class, () -> PathNormalizer.normalize("/a%2fb"));
         assertEquals("path \"/a%2fb\" refused (expected: no encoded '/' or '\\')", e.getMessage());
     }
 }

@@ -45,7 +45,13 @@ public final class RawHttp {
 
     /** Writes raw bytes, then reads one response. */
     public static Response exchange(int port, byte[] request) throws IOException {
-        try (Socket s = new Socket("127.0.0.1", port)) {
+        return exchange("127.0.0.1", port, request);
+    }
+
+    /** As {@link #exchange(int, byte[])}, from a chosen loopback source address (any of 127.0.0.0/8 on Linux). */
+    public static Response exchange(String fromIp, int port, byte[] request) throws IOException {
+        java.net.InetAddress loopback = java.net.InetAddress.getByName("127.0.0.1");
+        try (Socket s = new Socket(loopback, port, java.net.InetAddress.getByName(fromIp), 0)) {
             s.setSoTimeout(10_000);
             s.getOutputStream().write(request);
             s.getOutputStream().flush();

@@ -1,7 +1,6 @@
 package io.weft.sidecar.filter.authn;
 
-import io.weft.proto.EdgeFilterNames;
-import io.weft.sidecar.model.EdgeFilterConfig;
+import io.weft.sidecar.filter.FilterConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -15,17 +14,12 @@ import java.util.Set;
  * @param apiKeyHeader lower-case name of the header carrying an API key
  */
 public record AuthnConfig(List<JwtProvider> providers, List<ApiKey> apiKeys, String apiKeyHeader,
-                          Requirement requirement) implements EdgeFilterConfig {
+                          Requirement requirement) implements FilterConfig {
     public AuthnConfig {
         providers = List.copyOf(providers);
         apiKeys = List.copyOf(apiKeys);
         Objects.requireNonNull(apiKeyHeader, "apiKeyHeader");
         Objects.requireNonNull(requirement, "requirement");
-    }
-
-    @Override
-    public String filterName() {
-        return EdgeFilterNames.AUTHN;
     }
 
     /** Every header this config forwards upstream, which the edge strips from client input. */

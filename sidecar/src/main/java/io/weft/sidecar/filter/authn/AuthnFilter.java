@@ -3,11 +3,12 @@ package io.weft.sidecar.filter.authn;
 import com.nimbusds.jwt.SignedJWT;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
-import io.weft.sidecar.edge.EdgeFilter;
-import io.weft.sidecar.edge.EdgeRequest;
-import io.weft.sidecar.edge.EdgeResponse;
+import io.helidon.http.Status;
 import io.weft.sidecar.edge.Identity;
-import io.weft.sidecar.edge.Problem;
+import io.weft.sidecar.filter.Exchange;
+import io.weft.sidecar.filter.FilterChain;
+import io.weft.sidecar.filter.HttpFilter;
+import io.weft.sidecar.filter.ResponseFlag;
 import java.text.ParseException;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +20,7 @@ import java.util.TreeSet;
  * credential → 401 with {@code WWW-Authenticate}; a good one without the needed scopes or claims → 403.
  * On success the identity travels upstream in trusted headers.
  */
-final class AuthnFilter implements EdgeFilter {
+final class AuthnFilter implements HttpFilter {
     static final HeaderName IDENTITY = HeaderNames.create("x-weft-identity");
     static final HeaderName AUTH_METHOD = HeaderNames.create("x-weft-auth");
     static final HeaderName SCOPES = HeaderNames.create("x-weft-scopes");
@@ -41,10 +42,10 @@ final class AuthnFilter implements EdgeFilter {
     }
 
     @Override
-    public EdgeResponse filter(EdgeRequest req, Chain next) {
-        Optional<String> authz = req.header(HeaderNames.AUTHORIZATION);
-        Optional<String> key = req.header(apiKeyHeader);
-        req.headers().remove(apiKeyHeader); // the key is a secret of the client; upstreams get the identity
+    public void filter(Exchange ex, FilterChain chain) {
+        Optional<String> authz = ex.header(HeaderNames.AUTHORIZATION);
+        Optional<String> key = ex.header(apiKeyHeader);
+        ex.upstreamHeaders().remove(apiKeyHeader); // the key is a secret of the client; upstreams get the identity
         Identity id;
         try {
             if (authz.isPresent() && authz.get().regionMatches(true, 0, "Bearer ", 0, 7) && !verifiers.isEmpty()) {
@@ -52,26 +53,28 @@ final class AuthnFilter implements EdgeFilter {
             } else if (key.isPresent() && !apiKeys.isEmpty()) {
                 id = apiKeys.lookup(key.get()).orElseThrow(() -> new AuthFailure("unknown API key"));
             } else if (requirement.authenticated()) {
-                return unauthorized(REALM, "credentials required (a bearer token"
+                refuse(ex, Status.UNAUTHORIZED_401, Optional.of(REALM), "credentials required (a bearer token"
                         + (apiKeys.isEmpty() ? "" : " or an API key in " + apiKeyHeader.lowerCase()) + ")");
+                return;
             } else {
-                return next.proceed(req);
+                chain.proceed();
+                return;
             }
         } catch (AuthFailure e) {
-            return unauthorized(REALM + ", error=\"invalid_token\", error_description=\"" + quoted(e.getMessage()) + "\"",
-                    "invalid credentials: " + e.getMessage());
+            refuse(ex, Status.UNAUTHORIZED_401, Optional.of(REALM + ", error=\"invalid_token\", error_description=\""
+                    + quoted(e.getMessage()) + "\""), "invalid credentials: " + e.getMessage());
+            return;
         }
         Optional<String> refused = check(id);
         if (refused.isPresent()) {
-            EdgeResponse r = Problem.response(403, "Forbidden", refused.get());
-            if (!requirement.scopes().isEmpty()) {
-                r.header("www-authenticate", REALM + ", error=\"insufficient_scope\", scope=\""
-                        + String.join(" ", new TreeSet<>(requirement.scopes())) + "\"");
-            }
-            return r;
+            Optional<String> challenge = requirement.scopes().isEmpty() ? Optional.empty()
+                    : Optional.of(REALM + ", error=\"insufficient_scope\", scope=\""
+                    + String.join(" ", new TreeSet<>(requirement.scopes())) + "\"");
+            refuse(ex, Status.FORBIDDEN_403, challenge, refused.get());
+            return;
         }
-        req.identity(id);
-        var h = req.headers();
+        ex.attribute(Identity.ATTRIBUTE, id);
+        var h = ex.upstreamHeaders();
         h.set(IDENTITY, id.subject());
         h.set(AUTH_METHOD, id.method());
         if (!id.scopes().isEmpty()) {
@@ -83,7 +86,7 @@ final class AuthnFilter implements EdgeFilter {
                 h.set(HeaderNames.create(header), v);
             }
         });
-        return next.proceed(req);
+        chain.proceed();
     }
 
     private Identity verifyJwt(String token) throws AuthFailure {
@@ -123,8 +126,10 @@ final class AuthnFilter implements EdgeFilter {
         return Optional.empty();
     }
 
-    private static EdgeResponse unauthorized(String challenge, String detail) {
-        return Problem.response(401, "Unauthorized", detail).header("www-authenticate", challenge);
+    /** 401 or 403 with the challenge (none for a 403 that is not about scopes). */
+    private static void refuse(Exchange ex, Status status, Optional<String> challenge, String detail) {
+        challenge.ifPresent(c -> ex.response().header(HeaderNames.WWW_AUTHENTICATE, c));
+        ex.respond(status, ResponseFlag.UAEX, detail);
     }
 
     private static String quoted(String s) {

@@ -19,31 +19,56 @@ import com.nimbusds.jwt.SignedJWT;
 import com.nimbusds.jwt.proc.BadJWTException;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jose.proc.SecurityContext;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.weft.sidecar.edge.Identity;
 import java.text.ParseException;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Date;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Verifies bearer tokens of one provider with nimbus-jose-jwt: the token must be a JWS (never
  * {@code alg: none}) with one of the provider's asymmetric algorithms, signed by a key of its JWKS
  * selected by {@code kid} and key type, with the right issuer and audience and within exp/nbf
  * (allowing the clock skew). Thread-safe; the key set is read once per token.
+ *
+ * <p>A token whose signature and claims verified is remembered for up to {@link #REMEMBER} (at most
+ * {@link #REMEMBERED} tokens), as Envoy's jwt_authn cache does: clients send the same token with many
+ * requests, and a signature check costs far more than the rest of the edge's work. A remembered
+ * token is still refused once it expires or before it is valid; a key removed from the set stops
+ * being trusted for new tokens at once and for remembered ones within {@link #REMEMBER}.
  */
 final class JwtVerifier {
+    static final Duration REMEMBER = Duration.ofSeconds(60);
+    static final int REMEMBERED = 10_000;
+
     private final AuthnConfig.JwtProvider provider;
     private final JwksSource keys;
     private final Set<JWSAlgorithm> algorithms;
     private final DefaultJWTClaimsVerifier<SecurityContext> claims;
+    private final Clock clock;
+    private final Cache<String, Verified> verified;
+    private final Map<JWK, JWSVerifier> verifiers = new ConcurrentHashMap<>();
+
+    /** A token that passed every check, with its time limits for re-checking. */
+    private record Verified(Identity identity, Optional<Instant> notBefore, Optional<Instant> expires) {
+    }
 
     JwtVerifier(AuthnConfig.JwtProvider provider, JwksSource keys, Clock clock) {
         this.provider = provider;
         this.keys = keys;
+        this.clock = clock;
+        this.verified = Caffeine.newBuilder().maximumSize(REMEMBERED).expireAfterWrite(REMEMBER)
+                .ticker(() -> clock.millis() * 1_000_000L).build();
         Set<JWSAlgorithm> algs = new HashSet<>();
         provider.algorithms().forEach(a -> algs.add(JWSAlgorithm.parse(a)));
         this.algorithms = Set.copyOf(algs);
@@ -66,6 +91,19 @@ final class JwtVerifier {
     Identity verify(String token) throws AuthFailure {
         if (token.length() > provider.maxTokenBytes()) {
             throw new AuthFailure("token longer than " + provider.maxTokenBytes() + " bytes");
+        }
+        Verified known = verified.getIfPresent(token);
+        if (known != null) {
+            Instant now = clock.instant();
+            Duration skew = provider.clockSkew();
+            if (known.expires().map(e -> now.isAfter(e.plus(skew))).orElse(false)) {
+                verified.invalidate(token);
+                throw new AuthFailure("Expired JWT");
+            }
+            if (known.notBefore().map(n -> now.isBefore(n.minus(skew))).orElse(false)) {
+                throw new AuthFailure("JWT before use time");
+            }
+            return known.identity();
         }
         SignedJWT jwt;
         try {
@@ -111,10 +149,26 @@ final class JwtVerifier {
         } catch (BadJWTException e) {
             throw new AuthFailure(e.getMessage());
         }
-        return identity(set);
+        Identity id = identity(set);
+        verified.put(token, new Verified(id, Optional.ofNullable(set.getNotBeforeTime()).map(Date::toInstant),
+                Optional.ofNullable(set.getExpirationTime()).map(Date::toInstant)));
+        return id;
     }
 
-    private static JWSVerifier verifier(JWK k) throws JOSEException {
+    /** The verifier of a key, made once (turning a JWK into a public key is not cheap). */
+    private JWSVerifier verifier(JWK k) throws JOSEException {
+        JWSVerifier v = verifiers.get(k);
+        if (v == null) {
+            if (verifiers.size() > 64) {
+                verifiers.clear(); // keys rotate rarely; old ones need not pile up
+            }
+            v = newVerifier(k);
+            verifiers.put(k, v);
+        }
+        return v;
+    }
+
+    private static JWSVerifier newVerifier(JWK k) throws JOSEException {
         return switch (k) {
             case RSAKey r -> new RSASSAVerifier(r);
             case ECKey e -> new ECDSAVerifier(e);

@@ -1,7 +1,6 @@
 package io.weft.sidecar.filter.cache;
 
-import io.weft.proto.EdgeFilterNames;
-import io.weft.sidecar.model.EdgeFilterConfig;
+import io.weft.sidecar.filter.FilterConfig;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -14,15 +13,10 @@ import java.util.Objects;
  * @param keyQuery    query parameters in the key; empty means the whole query string
  */
 public record CacheConfig(Duration defaultTtl, List<String> keyHeaders, List<String> keyQuery, int maxBodyBytes)
-        implements EdgeFilterConfig {
+        implements FilterConfig {
     public CacheConfig {
         Objects.requireNonNull(defaultTtl, "defaultTtl");
         keyHeaders = List.copyOf(keyHeaders);
         keyQuery = List.copyOf(keyQuery);
-    }
-
-    @Override
-    public String filterName() {
-        return EdgeFilterNames.CACHE;
     }
 }

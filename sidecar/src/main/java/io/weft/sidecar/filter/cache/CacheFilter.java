@@ -1,10 +1,14 @@
 package io.weft.sidecar.filter.cache;
 
 import io.helidon.http.Header;
+import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
-import io.weft.sidecar.edge.EdgeFilter;
-import io.weft.sidecar.edge.EdgeRequest;
-import io.weft.sidecar.edge.EdgeResponse;
+import io.helidon.http.ServerResponseHeaders;
+import io.helidon.http.Status;
+import io.weft.sidecar.edge.Identity;
+import io.weft.sidecar.filter.Exchange;
+import io.weft.sidecar.filter.FilterChain;
+import io.weft.sidecar.filter.HttpFilter;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,16 +17,17 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Serves GET/HEAD from the cache when it can, and stores cacheable 200 responses (RFC 9111, as a
- * shared cache): honours {@code no-store}, {@code private}, {@code s-maxage}/{@code max-age}, {@code Vary}
- * and {@code Set-Cookie}; a request with credentials is only served a response marked {@code public}.
- * {@code If-None-Match} matching a cached ETag gets 304. Every answer says {@code x-weft-cache: HIT},
- * {@code MISS} or {@code BYPASS}.
+ * Serves GET/HEAD from the cache when it can, and stores cacheable 200 responses to GET (RFC 9111, as
+ * a shared cache): honours {@code no-store}, {@code private}, {@code no-cache}, {@code s-maxage} /
+ * {@code max-age}, {@code Vary} and {@code Set-Cookie}; a request with credentials is only served a
+ * response marked {@code public} or {@code s-maxage}. {@code If-None-Match} matching a cached ETag
+ * gets 304. Every answer says {@code x-weft-cache: HIT}, {@code MISS} or {@code BYPASS}. The cache sees
+ * the response as the filters after it left it (e.g. transformed).
  */
-final class CacheFilter implements EdgeFilter {
-    private static final String STATUS = "x-weft-cache";
+final class CacheFilter implements HttpFilter {
+    private static final HeaderName STATUS = HeaderNames.create("x-weft-cache");
     private static final Set<String> NOT_STORED = Set.of("connection", "keep-alive", "transfer-encoding", "te", "trailer",
-            "upgrade", "proxy-authenticate", "set-cookie", "age", "x-weft-cache", "date");
+            "upgrade", "proxy-authenticate", "set-cookie", "age", "x-weft-cache", "date", "content-length");
 
     private final CacheConfig cfg;
     private final ResponseCaches caches;
@@ -33,41 +38,47 @@ final class CacheFilter implements EdgeFilter {
     }
 
     @Override
-    public EdgeResponse filter(EdgeRequest req, Chain next) {
-        boolean cacheable = req.method().equals("GET") || req.method().equals("HEAD");
-        String reqCc = req.header("cache-control").orElse("").toLowerCase(Locale.ROOT);
-        if (!cacheable || reqCc.contains("no-store")) {
-            return next.proceed(req).header(STATUS, "BYPASS");
-        }
-        boolean credentialed = req.identity().isPresent() || req.header("authorization").isPresent();
-        String key = CacheKey.of(req, cfg);
-        CachedResponse hit = reqCc.contains("no-cache") ? null : caches.cache().getIfPresent(key);
-        if (hit != null && varyMatches(hit, req)) {
-            return replay(hit, req);
-        }
-        EdgeResponse res = next.proceed(req);
-        store(key, req, res, credentialed);
-        return res.header(STATUS, "MISS");
-    }
-
-    private EdgeResponse replay(CachedResponse hit, EdgeRequest req) {
-        boolean notModified = !hit.etag().isEmpty() && req.header("if-none-match")
-                .map(v -> v.equals("*") || List.of(v.split("\\s*,\\s*")).contains(hit.etag())).orElse(false);
-        EdgeResponse r = EdgeResponse.of(notModified ? 304 : hit.status(), notModified || req.method().equals("HEAD")
-                ? new byte[0] : hit.body());
-        hit.headers().forEach((name, values) -> r.headers().set(HeaderNames.create(name), values));
-        if (notModified) {
-            r.headers().remove(HeaderNames.CONTENT_LENGTH);
-        }
-        r.header("age", Long.toString(Math.max(0, (caches.nowMillis() - hit.storedAt()) / 1000)));
-        return r.header(STATUS, "HIT");
-    }
-
-    private void store(String key, EdgeRequest req, EdgeResponse res, boolean credentialed) {
-        if (res.status() != 200 || res.header("set-cookie").isPresent()) {
+    public void filter(Exchange ex, FilterChain chain) {
+        String method = ex.method();
+        String reqCc = ex.header(HeaderNames.CACHE_CONTROL).orElse("").toLowerCase(Locale.ROOT);
+        if (!(method.equals("GET") || method.equals("HEAD")) || reqCc.contains("no-store")) {
+            ex.onResponse((status, h) -> h.set(STATUS, "BYPASS"));
+            chain.proceed();
             return;
         }
-        String cc = res.header("cache-control").orElse("").toLowerCase(Locale.ROOT);
+        boolean credentialed = ex.attribute(Identity.ATTRIBUTE).isPresent() || ex.header(HeaderNames.AUTHORIZATION).isPresent();
+        String key = CacheKey.of(ex, cfg);
+        CachedResponse hit = reqCc.contains("no-cache") ? null : caches.cache().getIfPresent(key);
+        if (hit != null && varyMatches(hit, ex)) {
+            replay(hit, ex);
+            return;
+        }
+        ex.onResponse((status, h) -> h.set(STATUS, "MISS"));
+        if (method.equals("GET")) {
+            ex.onResponseBody(cfg.maxBodyBytes(), false, (status, headers, body) -> {
+                store(key, ex, status, headers, body, credentialed);
+                return body;
+            });
+        }
+        chain.proceed();
+    }
+
+    private void replay(CachedResponse hit, Exchange ex) {
+        boolean notModified = !hit.etag().isEmpty() && ex.header(HeaderNames.IF_NONE_MATCH)
+                .map(v -> v.equals("*") || List.of(v.split("\\s*,\\s*")).contains(hit.etag())).orElse(false);
+        ServerResponseHeaders h = ex.response().headers();
+        hit.headers().forEach((name, values) -> h.set(HeaderNames.create(name), values));
+        h.set(HeaderNames.AGE, Long.toString(Math.max(0, (caches.nowMillis() - hit.storedAt()) / 1000)));
+        h.set(STATUS, "HIT");
+        ex.respond(notModified ? Status.NOT_MODIFIED_304 : Status.create(hit.status()),
+                notModified || ex.method().equals("HEAD") ? new byte[0] : hit.body());
+    }
+
+    private void store(String key, Exchange ex, Status status, ServerResponseHeaders res, byte[] body, boolean credentialed) {
+        if (status.code() != 200 || res.contains(HeaderNames.SET_COOKIE)) {
+            return;
+        }
+        String cc = res.first(HeaderNames.CACHE_CONTROL).orElse("").toLowerCase(Locale.ROOT);
         if (cc.contains("no-store") || cc.contains("private") || cc.contains("no-cache")) {
             return;
         }
@@ -79,14 +90,12 @@ final class CacheFilter implements EdgeFilter {
             ttl = directive(cc, "max-age");
         }
         long ttlMillis = ttl >= 0 ? ttl * 1000 : cfg.defaultTtl().toMillis();
-        String vary = res.header("vary").orElse("");
-        long length = res.headers().contentLength().orElse(-1);
-        if (ttlMillis <= 0 || vary.contains("*") || length < 0 || length > cfg.maxBodyBytes()) {
+        String vary = res.first(HeaderNames.VARY).orElse("");
+        if (ttlMillis <= 0 || vary.contains("*")) {
             return;
         }
-        byte[] body = res.bodyBytes(cfg.maxBodyBytes());
         Map<String, List<String>> headers = new LinkedHashMap<>();
-        for (Header h : res.headers()) {
+        for (Header h : res) {
             if (!NOT_STORED.contains(h.headerName().lowerCase())) {
                 headers.put(h.headerName().lowerCase(), h.allValues());
             }
@@ -95,16 +104,16 @@ final class CacheFilter implements EdgeFilter {
         for (String v : vary.split(",")) {
             String name = v.trim().toLowerCase(Locale.ROOT);
             if (!name.isEmpty()) {
-                varyValues.put(name, req.header(name).orElse(""));
+                varyValues.put(name, ex.header(HeaderNames.create(name)).orElse(""));
             }
         }
-        caches.cache().put(key, new CachedResponse(200, Map.copyOf(headers), body, res.header("etag").orElse(""),
+        caches.cache().put(key, new CachedResponse(200, Map.copyOf(headers), body, res.first(HeaderNames.ETAG).orElse(""),
                 caches.nowMillis(), ttlMillis, Map.copyOf(varyValues)));
     }
 
-    private static boolean varyMatches(CachedResponse hit, EdgeRequest req) {
+    private static boolean varyMatches(CachedResponse hit, Exchange ex) {
         for (Map.Entry<String, String> v : hit.varyValues().entrySet()) {
-            if (!req.header(v.getKey()).orElse("").equals(v.getValue())) {
+            if (!ex.header(HeaderNames.create(v.getKey())).orElse("").equals(v.getValue())) {
                 return false;
             }
         }

@@ -1,6 +1,7 @@
 package io.weft.sidecar.filter.cache;
 
-import io.weft.sidecar.edge.EdgeRequest;
+import io.helidon.http.HeaderNames;
+import io.weft.sidecar.filter.Exchange;
 import java.util.List;
 
 /** Builds cache keys: route, method, path, the chosen query parameters and headers. Stateless. */
@@ -13,13 +14,18 @@ final class CacheKey {
     private CacheKey() {
     }
 
-    static String of(EdgeRequest req, CacheConfig cfg) {
-        StringBuilder b = new StringBuilder(96).append(req.routeName()).append(SEP).append(req.method()).append(SEP)
-                .append(req.path()).append(SEP);
+    /**
+     * The key of a request: its route, method, (normalized) path as the client sent it, query and key
+     * headers. HEAD shares GET's key, so a HEAD is answered from a stored GET.
+     */
+    static String of(Exchange ex, CacheConfig cfg) {
+        String method = ex.method().equals("HEAD") ? "GET" : ex.method();
+        StringBuilder b = new StringBuilder(96).append(ex.route()).append(SEP).append(method).append(SEP)
+                .append(ex.path()).append(SEP);
         if (cfg.keyQuery().isEmpty()) {
-            b.append(req.rawQuery());
-        } else if (!req.rawQuery().isEmpty()) {
-            List<String> params = List.of(req.rawQuery().split("&"));
+            b.append(ex.query());
+        } else if (!ex.query().isEmpty()) {
+            List<String> params = List.of(ex.query().split("&"));
             for (String name : cfg.keyQuery()) {
                 for (String p : params) {
                     if (p.equals(name) || p.startsWith(name + "=")) {
@@ -29,7 +35,7 @@ final class CacheKey {
             }
         }
         for (String h : cfg.keyHeaders()) {
-            b.append(SEP).append(h).append('=').append(req.header(h).orElse(""));
+            b.append(SEP).append(h).append('=').append(ex.header(HeaderNames.create(h)).orElse(""));
         }
         return b.toString();
     }

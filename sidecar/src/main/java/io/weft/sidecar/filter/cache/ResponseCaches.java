@@ -4,7 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Ticker;
-import io.weft.sidecar.edge.EdgeRuntime;
+import io.weft.sidecar.filter.SharedResources;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,9 +31,9 @@ public final class ResponseCaches {
                 .build();
     }
 
-    /** The edge's one cache, created with the runtime. */
-    public static ResponseCaches of(EdgeRuntime runtime) {
-        return runtime.shared(ResponseCaches.class, () -> new ResponseCaches(runtime.clock()));
+    /** The proxy's one response cache, kept in its shared resources. */
+    public static ResponseCaches of(SharedResources shared, Clock clock) {
+        return shared.get(ResponseCaches.class, ResponseCaches.class, () -> new ResponseCaches(clock));
     }
 
     Cache<String, CachedResponse> cache() {

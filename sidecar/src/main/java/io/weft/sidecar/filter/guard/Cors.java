@@ -1,13 +1,19 @@
 package io.weft.sidecar.filter.guard;
 
-import io.weft.sidecar.edge.EdgeRequest;
-import io.weft.sidecar.edge.EdgeResponse;
-import io.weft.sidecar.edge.Problem;
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.ServerResponseHeaders;
+import io.helidon.http.Status;
+import io.weft.sidecar.filter.Exchange;
+import io.weft.sidecar.filter.ResponseFlag;
 import java.util.Locale;
 import java.util.Optional;
 
 /** CORS (Fetch standard): preflight answers and the headers on actual responses. Stateless. */
 final class Cors {
+    private static final HeaderName REQUEST_METHOD = HeaderNames.create("access-control-request-method");
+    private static final HeaderName REQUEST_HEADERS = HeaderNames.create("access-control-request-headers");
+
     private Cors() {
     }
 
@@ -15,42 +21,48 @@ final class Cors {
         return c.allowOrigins().contains("*") || c.allowOrigins().contains(origin);
     }
 
-    /** Answers an OPTIONS preflight (204, or 403 for a disallowed origin or method); empty for other requests. */
-    static Optional<EdgeResponse> preflight(GuardConfig.Cors c, EdgeRequest req, String origin) {
-        Optional<String> method = req.header("access-control-request-method");
-        if (!req.method().equals("OPTIONS") || method.isEmpty()) {
-            return Optional.empty();
+    /**
+     * Answers an OPTIONS preflight (204, or 403 for a disallowed origin or method).
+     *
+     * @return whether the request was a preflight and has been answered
+     */
+    static boolean preflight(GuardConfig.Cors c, Exchange ex, String origin) {
+        Optional<String> method = ex.header(REQUEST_METHOD);
+        if (!ex.method().equals("OPTIONS") || method.isEmpty()) {
+            return false;
         }
         if (!allowed(c, origin) || (!c.allowMethods().isEmpty() && !c.allowMethods().contains(method.get().toUpperCase(Locale.ROOT)))) {
-            return Optional.of(Problem.response(403, "Forbidden", "CORS preflight from " + origin + " for "
-                    + method.get() + " is not allowed"));
+            ex.respond(Status.FORBIDDEN_403, ResponseFlag.UAEX, "CORS preflight from " + origin + " for "
+                    + method.get() + " is not allowed");
+            return true;
         }
-        EdgeResponse r = EdgeResponse.of(204, new byte[0]);
-        decorate(c, r, origin);
-        r.header("access-control-allow-methods", c.allowMethods().isEmpty() ? method.get() : String.join(", ", c.allowMethods()));
+        ServerResponseHeaders h = ex.response().headers();
+        decorate(c, h, origin);
+        h.set(HeaderNames.ACCESS_CONTROL_ALLOW_METHODS, c.allowMethods().isEmpty() ? method.get() : String.join(", ", c.allowMethods()));
         if (!c.allowHeaders().isEmpty()) {
-            r.header("access-control-allow-headers", String.join(", ", c.allowHeaders()));
+            h.set(HeaderNames.ACCESS_CONTROL_ALLOW_HEADERS, String.join(", ", c.allowHeaders()));
         } else {
-            req.header("access-control-request-headers").ifPresent(h -> r.header("access-control-allow-headers", h));
+            ex.header(REQUEST_HEADERS).ifPresent(v -> h.set(HeaderNames.ACCESS_CONTROL_ALLOW_HEADERS, v));
         }
-        r.header("access-control-max-age", Long.toString(c.maxAge().toSeconds()));
-        return Optional.of(r);
+        h.set(HeaderNames.ACCESS_CONTROL_MAX_AGE, Long.toString(c.maxAge().toSeconds()));
+        ex.respond(Status.NO_CONTENT_204, new byte[0]);
+        return true;
     }
 
-    static void decorate(GuardConfig.Cors c, EdgeResponse r, String origin) {
+    static void decorate(GuardConfig.Cors c, ServerResponseHeaders h, String origin) {
         if (!allowed(c, origin)) {
             return;
         }
         boolean star = c.allowOrigins().contains("*") && !c.allowCredentials();
-        r.header("access-control-allow-origin", star ? "*" : origin);
+        h.set(HeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, star ? "*" : origin);
         if (!star) {
-            r.header("vary", r.header("vary").map(v -> v + ", Origin").orElse("Origin"));
+            h.set(HeaderNames.VARY, h.first(HeaderNames.VARY).map(v -> v + ", Origin").orElse("Origin"));
         }
         if (c.allowCredentials()) {
-            r.header("access-control-allow-credentials", "true");
+            h.set(HeaderNames.ACCESS_CONTROL_ALLOW_CREDENTIALS, "true");
         }
         if (!c.exposeHeaders().isEmpty()) {
-            r.header("access-control-expose-headers", String.join(", ", c.exposeHeaders()));
+            h.set(HeaderNames.ACCESS_CONTROL_EXPOSE_HEADERS, String.join(", ", c.exposeHeaders()));
         }
     }
 }

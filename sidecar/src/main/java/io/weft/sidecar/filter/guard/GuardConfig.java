@@ -1,7 +1,6 @@
 package io.weft.sidecar.filter.guard;
 
-import io.weft.proto.EdgeFilterNames;
-import io.weft.sidecar.model.EdgeFilterConfig;
+import io.weft.sidecar.filter.FilterConfig;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -17,7 +16,7 @@ import java.util.Optional;
  */
 public record GuardConfig(long maxBodyBytes, List<String> allowCidrs, List<String> denyCidrs, Optional<Cors> cors,
                           Optional<Instant> deprecatedAt, Optional<Instant> sunsetAt, Optional<String> deprecationLink)
-        implements EdgeFilterConfig {
+        implements FilterConfig {
     public GuardConfig {
         allowCidrs = List.copyOf(allowCidrs);
         denyCidrs = List.copyOf(denyCidrs);
@@ -25,11 +24,6 @@ public record GuardConfig(long maxBodyBytes, List<String> allowCidrs, List<Strin
         Objects.requireNonNull(deprecatedAt, "deprecatedAt");
         Objects.requireNonNull(sunsetAt, "sunsetAt");
         Objects.requireNonNull(deprecationLink, "deprecationLink");
-    }
-
-    @Override
-    public String filterName() {
-        return EdgeFilterNames.GUARD;
     }
 
     public record Cors(List<String> allowOrigins, List<String> allowMethods, List<String> allowHeaders,

@@ -1,21 +1,15 @@
 package io.weft.sidecar.filter.ratelimit;
 
-import io.weft.proto.EdgeFilterNames;
-import io.weft.sidecar.model.EdgeFilterConfig;
+import io.weft.sidecar.filter.FilterConfig;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
 /** A route's rate limits; every rule applies. */
-public record RateLimitConfig(List<Rule> rules) implements EdgeFilterConfig {
+public record RateLimitConfig(List<Rule> rules) implements FilterConfig {
     public RateLimitConfig {
         rules = List.copyOf(rules);
-    }
-
-    @Override
-    public String filterName() {
-        return EdgeFilterNames.RATE_LIMIT;
     }
 
     public enum Key { CLIENT, IP, ROUTE }

@@ -1,10 +1,14 @@
 package io.weft.sidecar.filter.ratelimit;
 
-import io.weft.sidecar.edge.EdgeFilter;
-import io.weft.sidecar.edge.EdgeRequest;
-import io.weft.sidecar.edge.EdgeResponse;
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.ServerResponseHeaders;
+import io.helidon.http.Status;
 import io.weft.sidecar.edge.Identity;
-import io.weft.sidecar.edge.Problem;
+import io.weft.sidecar.filter.Exchange;
+import io.weft.sidecar.filter.FilterChain;
+import io.weft.sidecar.filter.HttpFilter;
+import io.weft.sidecar.filter.ResponseFlag;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -16,7 +20,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * In throttle mode a request is held (sleeping its virtual thread) until its token is due, if that is
  * within the rule's max delay and fewer than max-queued requests are already held.
  */
-final class RateLimitFilter implements EdgeFilter {
+final class RateLimitFilter implements HttpFilter {
+    private static final HeaderName LIMIT = HeaderNames.create("ratelimit-limit");
+    private static final HeaderName REMAINING = HeaderNames.create("ratelimit-remaining");
+    private static final HeaderName RESET = HeaderNames.create("ratelimit-reset");
+    private static final HeaderName POLICY = HeaderNames.create("ratelimit-policy");
+
     /** One compiled rule: its limiter and how many requests it currently holds back. */
     record Bound(RateLimitConfig.Rule rule, Limiter limiter, AtomicInteger queued) {
     }
@@ -28,39 +37,43 @@ final class RateLimitFilter implements EdgeFilter {
     }
 
     @Override
-    public EdgeResponse filter(EdgeRequest req, Chain next) {
+    public void filter(Exchange ex, FilterChain chain) {
         Bound tightest = null;
         Decision tightestDecision = null;
         for (Bound b : rules) {
             RateLimitConfig.Rule rule = b.rule();
-            String key = key(rule, req);
+            String key = key(rule, ex);
             boolean throttle = rule.mode() == RateLimitConfig.Mode.THROTTLE && b.queued().get() < rule.maxQueued();
             Decision d;
             try {
                 d = b.limiter().take(key, throttle ? rule.maxDelay().toNanos() : 0);
             } catch (RedisLimiter.StoreUnavailable e) {
-                return Problem.response(503, "Service Unavailable", e.getMessage() + "; rate limit \"" + rule.name() + "\" fails closed");
+                ex.respond(Status.SERVICE_UNAVAILABLE_503, ResponseFlag.RL, e.getMessage() + "; rate limit \""
+                        + rule.name() + "\" fails closed");
+                return;
             }
             if (!d.allowed()) {
-                EdgeResponse r = Problem.response(429, "Too Many Requests", "rate limit \"" + rule.name() + "\" exceeded for "
+                ex.response().header(HeaderNames.RETRY_AFTER, Long.toString(seconds(d.waitNanos())));
+                headers(ex.response().headers(), rule, d);
+                ex.respond(Status.TOO_MANY_REQUESTS_429, ResponseFlag.RL, "rate limit \"" + rule.name() + "\" exceeded for "
                         + describe(rule) + "; retry in " + seconds(d.waitNanos()) + "s");
-                r.header("retry-after", Long.toString(seconds(d.waitNanos())));
-                headers(r, rule, d);
-                return r;
+                return;
             }
             if (d.waitNanos() > 0 && !hold(b, d.waitNanos())) {
-                return Problem.response(503, "Service Unavailable", "interrupted while throttled");
+                ex.respond(Status.SERVICE_UNAVAILABLE_503, "interrupted while throttled");
+                return;
             }
             if (d.remaining() >= 0 && (tightestDecision == null || d.remaining() < tightestDecision.remaining())) {
                 tightest = b;
                 tightestDecision = d;
             }
         }
-        EdgeResponse r = next.proceed(req);
         if (tightest != null) {
-            headers(r, tightest.rule(), tightestDecision);
+            RateLimitConfig.Rule rule = tightest.rule();
+            Decision d = tightestDecision;
+            ex.onResponse((status, h) -> headers(h, rule, d));
         }
-        return r;
+        chain.proceed();
     }
 
     private static boolean hold(Bound b, long nanos) {
@@ -76,11 +89,12 @@ final class RateLimitFilter implements EdgeFilter {
         }
     }
 
-    static String key(RateLimitConfig.Rule rule, EdgeRequest req) {
+    static String key(RateLimitConfig.Rule rule, Exchange ex) {
         return switch (rule.key()) {
-            case ROUTE -> "route:" + req.routeName();
-            case IP -> req.routeName() + ":ip:" + req.clientIp();
-            case CLIENT -> req.routeName() + ":" + req.identity().map(RateLimitFilter::who).orElse("ip:" + req.clientIp());
+            case ROUTE -> "route:" + ex.route();
+            case IP -> ex.route() + ":ip:" + ex.remoteAddress();
+            case CLIENT -> ex.route() + ":" + ex.attribute(Identity.ATTRIBUTE).map(RateLimitFilter::who)
+                    .orElse("ip:" + ex.remoteAddress());
         };
     }
 
@@ -96,11 +110,11 @@ final class RateLimitFilter implements EdgeFilter {
         };
     }
 
-    private static void headers(EdgeResponse r, RateLimitConfig.Rule rule, Decision d) {
-        r.header("ratelimit-limit", Long.toString(rule.burst()));
-        r.header("ratelimit-remaining", Long.toString(Math.max(0, d.remaining())));
-        r.header("ratelimit-reset", Long.toString(seconds(d.resetNanos())));
-        r.header("ratelimit-policy", rule.requests() + ";w=" + Math.max(1, rule.per().toSeconds())
+    private static void headers(ServerResponseHeaders h, RateLimitConfig.Rule rule, Decision d) {
+        h.set(LIMIT, Long.toString(rule.burst()));
+        h.set(REMAINING, Long.toString(Math.max(0, d.remaining())));
+        h.set(RESET, Long.toString(seconds(d.resetNanos())));
+        h.set(POLICY, rule.requests() + ";w=" + Math.max(1, rule.per().toSeconds())
                 + (rule.algorithm() == RateLimitConfig.Algorithm.TOKEN_BUCKET ? ";burst=" + rule.burst() : "")
                 + ";name=\"" + rule.name() + "\"");
     }

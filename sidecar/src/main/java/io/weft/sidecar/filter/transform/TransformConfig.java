@@ -1,7 +1,6 @@
 package io.weft.sidecar.filter.transform;
 
-import io.weft.proto.EdgeFilterNames;
-import io.weft.sidecar.model.EdgeFilterConfig;
+import io.weft.sidecar.filter.FilterConfig;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -10,7 +9,7 @@ import java.util.Optional;
 /** A route's request/response transformation. Header and query names are lower case. */
 public record TransformConfig(NameOps requestHeaders, NameOps responseHeaders, JsonOps requestJson, JsonOps responseJson,
                               Optional<PathRewrite> path, NameOps query, Conversion requestBody,
-                              Conversion responseBody) implements EdgeFilterConfig {
+                              Conversion responseBody) implements FilterConfig {
     public TransformConfig {
         Objects.requireNonNull(requestHeaders, "requestHeaders");
         Objects.requireNonNull(responseHeaders, "responseHeaders");
@@ -20,11 +19,6 @@ public record TransformConfig(NameOps requestHeaders, NameOps responseHeaders, J
         Objects.requireNonNull(query, "query");
         Objects.requireNonNull(requestBody, "requestBody");
         Objects.requireNonNull(responseBody, "responseBody");
-    }
-
-    @Override
-    public String filterName() {
-        return EdgeFilterNames.TRANSFORM;
     }
 
     public enum Conversion { UNCHANGED, XML_TO_JSON, JSON_TO_XML }

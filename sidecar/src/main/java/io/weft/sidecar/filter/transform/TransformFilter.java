@@ -6,11 +6,12 @@ import io.helidon.http.Header;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.WritableHeaders;
-import io.weft.sidecar.edge.EdgeFilter;
-import io.weft.sidecar.edge.EdgeRequest;
-import io.weft.sidecar.edge.EdgeResponse;
+import io.helidon.http.ServerResponseHeaders;
 import io.weft.sidecar.edge.Problem;
-import io.weft.sidecar.edge.ProblemException;
+import io.weft.sidecar.filter.Exchange;
+import io.weft.sidecar.filter.FilterChain;
+import io.weft.sidecar.filter.HttpFilter;
+import io.weft.sidecar.filter.LocalReplyException;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -25,7 +26,7 @@ import java.util.regex.Pattern;
  * (headers, body). A request body that a JSON or XML edit needs but cannot parse is the client's
  * fault: 400. A response body that cannot be parsed is the upstream's: 502.
  */
-final class TransformFilter implements EdgeFilter {
+final class TransformFilter implements HttpFilter {
     static final long MAX_BODY = 8L << 20;
 
     private final TransformConfig cfg;
@@ -45,46 +46,49 @@ final class TransformFilter implements EdgeFilter {
     }
 
     @Override
-    public EdgeResponse filter(EdgeRequest req, Chain next) {
-        pathRegex.ifPresent(re -> {
-            var m = re.matcher(req.path());
-            if (m.matches()) {
-                req.path(m.replaceFirst(cfg.path().get().substitution()));
-            }
-        });
-        if (!cfg.query().isEmpty()) {
-            req.rawQuery(query(req.rawQuery(), cfg.query()));
-        }
-        headers(req.headers(), cfg.requestHeaders());
-        if (req.hasBody() && (cfg.requestBody() != TransformConfig.Conversion.UNCHANGED || !cfg.requestJson().isEmpty())) {
-            req.body(body(req.bodyBytes(), cfg.requestBody(), requestJson, cfg.requestJson().isEmpty(), 400,
-                    "request body", req.headers()));
-        }
-        EdgeResponse res = next.proceed(req);
-        headers(res.headers(), cfg.responseHeaders());
-        boolean editBody = cfg.responseBody() != TransformConfig.Conversion.UNCHANGED || !cfg.responseJson().isEmpty();
-        if (editBody && res.status() != 204 && res.status() != 304 && !isProblem(res)) {
-            byte[] b = res.bodyBytes(MAX_BODY);
-            if (b.length > 0) {
-                try {
-                    res.body(body(b, cfg.responseBody(), responseJson, cfg.responseJson().isEmpty(), 502, "upstream response",
-                            res.headers()));
-                } catch (ProblemException e) {
-                    res.close();
-                    return e.toResponse();
+    public void filter(Exchange ex, FilterChain chain) {
+        if (pathRegex.isPresent() || !cfg.query().isEmpty()) {
+            String target = ex.upstreamPath();
+            int q = target.indexOf('?');
+            String path = q < 0 ? target : target.substring(0, q);
+            String query = q < 0 ? "" : target.substring(q + 1);
+            if (pathRegex.isPresent()) {
+                var m = pathRegex.get().matcher(path);
+                if (m.matches()) {
+                    path = m.replaceFirst(cfg.path().get().substitution());
                 }
             }
+            if (!cfg.query().isEmpty()) {
+                query = query(query, cfg.query());
+            }
+            ex.upstreamPath(query.isEmpty() ? path : path + "?" + query);
         }
-        return res;
+        headers(ex.upstreamHeaders(), cfg.requestHeaders());
+        if (ex.request().content().hasEntity()
+                && (cfg.requestBody() != TransformConfig.Conversion.UNCHANGED || !cfg.requestJson().isEmpty())) {
+            ex.requestBody(body(ex.requestBody(MAX_BODY), cfg.requestBody(), requestJson, cfg.requestJson().isEmpty(), 400,
+                    "request body", ex.upstreamHeaders()));
+        }
+        if (cfg.responseBody() != TransformConfig.Conversion.UNCHANGED || !cfg.responseJson().isEmpty()) {
+            ex.onResponseBody(MAX_BODY, true, (status, h, b) -> {
+                if (b.length == 0 || status.code() == 204 || status.code() == 304 || isProblem(h)) {
+                    return b;
+                }
+                return body(b, cfg.responseBody(), responseJson, cfg.responseJson().isEmpty(), 502, "upstream response", h);
+            });
+        }
+        if (!cfg.responseHeaders().isEmpty()) {
+            ex.onResponse((status, h) -> headers(h, cfg.responseHeaders()));
+        }
+        chain.proceed();
     }
 
-    private static boolean isProblem(EdgeResponse r) {
-        return r.header("content-type").map(c -> c.startsWith(Problem.CONTENT_TYPE)).orElse(false);
+    private static boolean isProblem(ServerResponseHeaders h) {
+        return h.first(HeaderNames.CONTENT_TYPE).map(c -> c.startsWith(Problem.CONTENT_TYPE)).orElse(false);
     }
 
     private byte[] body(byte[] in, TransformConfig.Conversion conv, JsonEditor editor, boolean noEdits, int status,
                         String what, WritableHeaders<?> headers) {
-        String title = status == 400 ? "Bad Request" : "Bad Gateway";
         try {
             byte[] json = conv == TransformConfig.Conversion.XML_TO_JSON ? xml.xmlToJson(in) : in;
             if (!noEdits) {
@@ -92,10 +96,10 @@ final class TransformFilter implements EdgeFilter {
                 try {
                     tree = mapper.readTree(json);
                 } catch (IOException e) {
-                    throw new ProblemException(status, title, what + " is not valid JSON: " + firstLine(e.getMessage()));
+                    throw new LocalReplyException(status, what + " is not valid JSON: " + firstLine(e.getMessage()));
                 }
                 if (tree == null) {
-                    throw new ProblemException(status, title, what + " is empty (expected: a JSON document)");
+                    throw new LocalReplyException(status, what + " is empty (expected: a JSON document)");
                 }
                 editor.apply(tree);
                 json = mapper.writeValueAsBytes(tree);
@@ -108,9 +112,9 @@ final class TransformFilter implements EdgeFilter {
             }
             return out;
         } catch (IllegalArgumentException e) {
-            throw new ProblemException(status, title, what + ": " + firstLine(e.getMessage()));
+            throw new LocalReplyException(status, what + ": " + firstLine(e.getMessage()));
         } catch (IOException e) {
-            throw new ProblemException(status, title, what + " could not be converted: " + firstLine(e.getMessage()));
+            throw new LocalReplyException(status, what + " could not be converted: " + firstLine(e.getMessage()));
         }
     }
 

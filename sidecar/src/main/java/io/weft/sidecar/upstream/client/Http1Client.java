@@ -78,6 +78,10 @@ public final class Http1Client implements AutoCloseable {
                 if (!stale) {
                     throw failure(endpoint, io, c.nothingRead());
                 }
+            } catch (RuntimeException e) {
+                // e.g. the request body's stream refused to go on (a size limit): the connection is mid-request
+                pool.discard(c);
+                throw e;
             }
         }
     }

@@ -2,12 +2,18 @@ package io.weft.sidecar.upstream.grpc;
 
 import io.grpc.CallOptions;
 import io.grpc.ClientCall;
+import io.grpc.ClientInterceptors;
+import io.grpc.Metadata;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ClientCalls;
+import io.grpc.stub.MetadataUtils;
 import io.grpc.ManagedChannel;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.helidon.http.HeaderNames;
 import io.weft.sidecar.filter.Exchange;
+import io.weft.sidecar.filter.Upstreams;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -52,6 +58,31 @@ public final class GrpcForwarder implements AutoCloseable {
                 .maxInboundMetadataSize(64 * 1024)
                 .disableRetry()
                 .build());
+    }
+
+    /**
+     * Makes one unary call at {@code address} (for transcoding) and waits for its end, on the caller's thread.
+     * Failures in the proxy (connect failure, deadline) come back as their gRPC status, like the service's own.
+     */
+    public Upstreams.GrpcReply unary(InetSocketAddress address, Upstreams.GrpcCall call) {
+        MethodDescriptor<byte[], byte[]> method = MethodDescriptor.newBuilder(BYTES, BYTES)
+                .setType(MethodDescriptor.MethodType.UNARY).setFullMethodName(call.fullMethod()).build();
+        Metadata headers = new Metadata();
+        call.metadata().forEach((k, v) -> headers.put(Metadata.Key.of(k, Metadata.ASCII_STRING_MARSHALLER), v));
+        long left = call.deadlineNanos() - System.nanoTime();
+        if (left <= 0) {
+            return new Upstreams.GrpcReply(Status.Code.DEADLINE_EXCEEDED.value(), "no time left for the call", new byte[0]);
+        }
+        CallOptions options = CallOptions.DEFAULT.withAuthority(call.authority()).withDeadlineAfter(left, TimeUnit.NANOSECONDS);
+        try {
+            byte[] reply = ClientCalls.blockingUnaryCall(
+                    ClientInterceptors.intercept(channel(address), MetadataUtils.newAttachHeadersInterceptor(headers)),
+                    method, options, call.message());
+            return new Upstreams.GrpcReply(0, "", reply);
+        } catch (StatusRuntimeException e) {
+            Status s = e.getStatus();
+            return new Upstreams.GrpcReply(s.getCode().value(), s.getDescription() == null ? "" : s.getDescription(), new byte[0]);
+        }
     }
 
     /** Decides whether a call that failed before any response header is tried again, and where. */

@@ -2,9 +2,9 @@ package io.weft.sidecar.filter.authn;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.protobuf.Duration;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
@@ -24,24 +24,27 @@ import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
-import io.weft.sidecar.edge.EdgeFilter;
-import io.weft.sidecar.edge.EdgeRequest;
-import io.weft.sidecar.edge.EdgeResponse;
-import io.weft.sidecar.edge.EdgeRuntime;
-import io.weft.sidecar.edge.Exchanges;
+import io.weft.proto.v1.ApiKey;
+import io.weft.proto.v1.AuthRequirement;
+import io.weft.proto.v1.EdgeAuthn;
+import io.weft.proto.v1.JwtProvider;
 import io.weft.sidecar.edge.MutableClock;
-import java.time.Duration;
+import io.weft.sidecar.testing.Backend;
+import io.weft.sidecar.testing.EdgeFixture;
+import io.weft.sidecar.testing.RawHttp;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** JWT and API-key authentication against real keys and real signatures, including the usual attacks. */
+/**
+ * JWT and API-key authentication against real keys and real signatures, including the usual attacks,
+ * through a real edge (clock set to {@link #NOW}) in front of an echoing backend.
+ */
 class AuthnFilterTest {
     static final Instant NOW = Instant.parse("2030-01-01T00:00:00Z");
     static final String ISS = "https://id.weft.test";
@@ -49,24 +52,45 @@ class AuthnFilterTest {
     static final ECKey EC = gen(() -> new ECKeyGenerator(Curve.P_256).keyID("ec-1").generate());
     static final OctetKeyPair ED = gen(() -> new OctetKeyPairGenerator(Curve.Ed25519).keyID("ed-1").generate());
     static final String KEY = "s3cr3t-partner-key";
-    static final MutableClock CLOCK = new MutableClock(NOW);
-    static final EdgeRuntime RUNTIME = EdgeRuntime.create(CLOCK);
+
+    static Backend app;
+    static EdgeFixture edge;
+
+    /** The provider used throughout: all three keys inline, audience shop, email forwarded, 4 KiB tokens. */
+    static JwtProvider.Builder provider() {
+        String jwks = new JWKSet(List.of(RSA.toPublicJWK(), EC.toPublicJWK(), ED.toPublicJWK())).toString();
+        return JwtProvider.newBuilder().setName("main").setIssuer(ISS).addAudiences("shop").setJwksInline(jwks)
+                .setClockSkew(Duration.newBuilder().setSeconds(30)).putClaimHeaders("email", "x-user-email")
+                .setMaxTokenBytes(4096).addAllAlgorithms(List.of("RS256", "ES256", "EdDSA"));
+    }
+
+    static EdgeAuthn authn(AuthRequirement.Builder req) {
+        return EdgeAuthn.newBuilder().addJwtProviders(provider()).setApiKeyHeader("x-api-key")
+                .addApiKeys(ApiKey.newBuilder().setId("partner-acme").setSha256(ApiKeys.sha256Hex(KEY)).addScopes("orders:read"))
+                .setRequirement(req).build();
+    }
+
+    static AuthRequirement.Builder authenticated() {
+        return AuthRequirement.newBuilder().setMode(AuthRequirement.Mode.AUTHENTICATED);
+    }
+
+    @BeforeAll
+    static void start() throws Exception {
+        app = Backend.echo("app");
+        edge = EdgeFixture.start(new MutableClock(NOW)).cluster("app", app.port());
+        edge.routes(EdgeFixture.route("any", "/any/", "app", authn(authenticated())),
+                        EdgeFixture.route("write", "/write/", "app", authn(authenticated().addScopes("orders:write"))),
+                        EdgeFixture.route("admin", "/admin/", "app", authn(authenticated().putClaims("role", "admin"))),
+                        EdgeFixture.route("public", "/public/", "app", authn(AuthRequirement.newBuilder()
+                                .setMode(AuthRequirement.Mode.PUBLIC))))
+                .awaitRouted("/public/x");
+    }
 
     @AfterAll
-    static void close() {
-        RUNTIME.close();
+    static void stop() {
+        edge.close();
+        app.close();
     }
-
-    static AuthnConfig config(AuthnConfig.Requirement req) {
-        String jwks = new JWKSet(List.of(RSA.toPublicJWK(), EC.toPublicJWK(), ED.toPublicJWK())).toString();
-        var provider = new AuthnConfig.JwtProvider("main", ISS, List.of("shop"), new AuthnConfig.KeySource.Inline(jwks),
-                Duration.ofSeconds(30), Map.of("email", "x-user-email"), 4096, Set.of("RS256", "ES256", "EdDSA"));
-        var key = new AuthnConfig.ApiKey("partner-acme", ApiKeys.sha256Hex(KEY), Set.of("orders:read"));
-        return new AuthnConfig(List.of(provider), List.of(key), "x-api-key", req);
-    }
-
-    static final AuthnConfig.Requirement ANY = new AuthnConfig.Requirement(true, Set.of(), Map.of(), Set.of());
-    static final EdgeFilter FILTER = AuthnFilterFactory.create(config(ANY), RUNTIME);
 
     static JWTClaimsSet.Builder claims() {
         return new JWTClaimsSet.Builder().issuer(ISS).audience("shop").subject("user-7").claim("email", "u7@shop.test")
@@ -88,18 +112,23 @@ class AuthnFilterTest {
         return sign(gen(() -> new RSASSASigner(RSA)), JWSAlgorithm.RS256, "rsa-1", c);
     }
 
-    static EdgeResponse call(EdgeFilter f, EdgeRequest[] seen, String... headers) {
-        return f.filter(Exchanges.request("GET", "/orders/1", headers), Exchanges.okUpstream(seen, "{}"));
+    static RawHttp.Response call(String path, String... headers) {
+        return gen(() -> edge.get(path, headers));
+    }
+
+    /** The header lines the echoing backend saw, or empty when the request never reached it. */
+    static String seen(RawHttp.Response r) {
+        return r.header("x-backend").isPresent() ? r.body() : "";
     }
 
     static void assertRefused(int status, String token, Consumer<String> detail) {
-        EdgeRequest[] seen = new EdgeRequest[1];
-        EdgeResponse r = call(FILTER, seen, "authorization", "Bearer " + token);
-        assertEquals(status, r.status());
-        assertNull(seen[0], "must not reach the upstream");
+        int before = app.requests();
+        RawHttp.Response r = call("/any/orders/1", "authorization", "Bearer " + token);
+        assertEquals(status, r.status(), r.body());
+        assertEquals(before, app.requests(), "must not reach the upstream");
         assertEquals("application/problem+json", r.header("content-type").orElseThrow());
         assertTrue(r.header("www-authenticate").orElseThrow().contains("invalid_token"), r.header("www-authenticate").orElseThrow());
-        detail.accept(Exchanges.body(r));
+        detail.accept(r.body());
     }
 
     @Test
@@ -107,23 +136,32 @@ class AuthnFilterTest {
         for (String token : List.of(rs256(claims().build()),
                 sign(gen(() -> new ECDSASigner(EC)), JWSAlgorithm.ES256, "ec-1", claims().build()),
                 sign(gen(() -> new Ed25519Signer(ED)), JWSAlgorithm.EdDSA, "ed-1", claims().build()))) {
-            EdgeRequest[] seen = new EdgeRequest[1];
-            EdgeResponse r = call(FILTER, seen, "authorization", "Bearer " + token, "x-user-email", "forged@evil.test");
-            assertEquals(200, r.status(), Exchanges.body(r));
-            assertEquals("user-7", seen[0].header("x-weft-identity").orElseThrow());
-            assertEquals("main", seen[0].header("x-weft-auth").orElseThrow());
-            assertEquals("u7@shop.test", seen[0].header("x-user-email").orElseThrow());
-            assertEquals("orders:read profile", seen[0].header("x-weft-scopes").orElseThrow());
+            RawHttp.Response r = call("/any/orders/1", "authorization", "Bearer " + token, "x-user-email", "forged@evil.test",
+                    "x-weft-identity", "forged");
+            assertEquals(200, r.status(), r.body());
+            String seen = seen(r);
+            assertTrue(seen.contains("x-weft-identity: user-7\n"), seen);
+            assertTrue(seen.contains("x-weft-auth: main\n"), seen);
+            assertTrue(seen.contains("x-user-email: u7@shop.test\n"), seen);
+            assertTrue(seen.contains("x-weft-scopes: orders:read profile\n"), seen);
+            assertFalse(seen.contains("forged"), seen);
         }
     }
 
     @Test
+    void forgedIdentityHeadersAreStrippedOnEveryRoute() {
+        RawHttp.Response r = call("/public/x", "x-weft-identity", "admin", "x-user-email", "forged@evil.test", "x-weft-scopes", "admin");
+        assertEquals(200, r.status());
+        assertFalse(seen(r).contains("x-weft-") || seen(r).contains("x-user-email"), seen(r));
+    }
+
+    @Test
     void noCredentialIs401WithAChallenge() {
-        EdgeRequest[] seen = new EdgeRequest[1];
-        EdgeResponse r = call(FILTER, seen);
+        int before = app.requests();
+        RawHttp.Response r = call("/any/orders/1");
         assertEquals(401, r.status());
         assertEquals("Bearer realm=\"weft\"", r.header("www-authenticate").orElseThrow());
-        assertNull(seen[0]);
+        assertEquals(before, app.requests());
     }
 
     @Test
@@ -149,9 +187,8 @@ class AuthnFilterTest {
                 d -> assertTrue(d.contains("xpired"), d));
         assertRefused(401, rs256(claims().notBeforeTime(Date.from(NOW.plusSeconds(60))).build()),
                 d -> assertTrue(d.contains("before"), d));
-        EdgeRequest[] seen = new EdgeRequest[1];
         String withinSkew = rs256(claims().expirationTime(Date.from(NOW.minusSeconds(10))).build());
-        assertEquals(200, call(FILTER, seen, "authorization", "Bearer " + withinSkew).status());
+        assertEquals(200, call("/any/orders/1", "authorization", "Bearer " + withinSkew).status());
     }
 
     @Test
@@ -175,41 +212,35 @@ class AuthnFilterTest {
 
     @Test
     void apiKeyAuthenticatesByHashAndIsNotForwarded() {
-        EdgeRequest[] seen = new EdgeRequest[1];
-        EdgeResponse ok = call(FILTER, seen, "x-api-key", KEY);
+        RawHttp.Response ok = call("/any/orders/1", "x-api-key", KEY);
         assertEquals(200, ok.status());
-        assertEquals("partner-acme", seen[0].header("x-weft-identity").orElseThrow());
-        assertEquals("api-key", seen[0].header("x-weft-auth").orElseThrow());
-        assertFalse(seen[0].header("x-api-key").isPresent(), "the key itself stays at the edge");
-        seen[0] = null;
-        assertEquals(401, call(FILTER, seen, "x-api-key", "guess").status());
-        assertNull(seen[0]);
+        assertTrue(seen(ok).contains("x-weft-identity: partner-acme\n"), seen(ok));
+        assertTrue(seen(ok).contains("x-weft-auth: api-key\n"), seen(ok));
+        assertFalse(seen(ok).contains("x-api-key") || seen(ok).contains(KEY), "the key itself stays at the edge");
+        int before = app.requests();
+        assertEquals(401, call("/any/orders/1", "x-api-key", "guess").status());
+        assertEquals(before, app.requests());
     }
 
     @Test
     void missingScopeOrClaimIs403() {
-        var needsWrite = new AuthnConfig.Requirement(true, Set.of("orders:write"), Map.of(), Set.of());
-        EdgeFilter f = AuthnFilterFactory.create(config(needsWrite), RUNTIME);
-        EdgeRequest[] seen = new EdgeRequest[1];
-        EdgeResponse r = call(f, seen, "authorization", "Bearer " + rs256(claims().build()));
+        int before = app.requests();
+        RawHttp.Response r = call("/write/orders/1", "authorization", "Bearer " + rs256(claims().build()));
         assertEquals(403, r.status());
         assertTrue(r.header("www-authenticate").orElseThrow().contains("insufficient_scope"));
-        assertEquals(403, call(f, seen, "x-api-key", KEY).status());
-        assertNull(seen[0]);
-        var adminOnly = new AuthnConfig.Requirement(true, Set.of(), Map.of("role", "admin"), Set.of());
-        EdgeFilter g = AuthnFilterFactory.create(config(adminOnly), RUNTIME);
-        assertEquals(403, call(g, seen, "authorization", "Bearer " + rs256(claims().claim("role", "user").build())).status());
-        assertEquals(200, call(g, seen, "authorization", "Bearer " + rs256(claims().claim("role", List.of("user", "admin")).build())).status());
+        assertEquals(403, call("/write/orders/1", "x-api-key", KEY).status());
+        assertEquals(before, app.requests());
+        assertEquals(403, call("/admin/x", "authorization", "Bearer " + rs256(claims().claim("role", "user").build())).status());
+        assertEquals(200, call("/admin/x", "authorization", "Bearer "
+                + rs256(claims().claim("role", List.of("user", "admin")).build())).status());
     }
 
     @Test
     void publicRouteLetsAnonymousThroughButStillRefusesABadToken() {
-        var pub = new AuthnConfig.Requirement(false, Set.of(), Map.of(), Set.of());
-        EdgeFilter f = AuthnFilterFactory.create(config(pub), RUNTIME);
-        EdgeRequest[] seen = new EdgeRequest[1];
-        assertEquals(200, call(f, seen).status());
-        assertFalse(seen[0].header("x-weft-identity").isPresent());
-        assertEquals(401, call(f, seen, "authorization", "Bearer junk").status());
+        RawHttp.Response anon = call("/public/x");
+        assertEquals(200, anon.status());
+        assertFalse(seen(anon).contains("x-weft-identity"));
+        assertEquals(401, call("/public/x", "authorization", "Bearer junk").status());
     }
 
     interface Gen<T> {

@@ -2,25 +2,24 @@ package io.weft.sidecar.filter.authn;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import com.google.protobuf.Duration;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.sun.net.httpserver.HttpServer;
-import io.weft.sidecar.edge.EdgeFilter;
-import io.weft.sidecar.edge.EdgeRequest;
-import io.weft.sidecar.edge.EdgeRuntime;
-import io.weft.sidecar.edge.Exchanges;
+import io.weft.proto.v1.AuthRequirement;
+import io.weft.proto.v1.EdgeAuthn;
+import io.weft.proto.v1.JwtProvider;
 import io.weft.sidecar.edge.MutableClock;
+import io.weft.sidecar.testing.Backend;
+import io.weft.sidecar.testing.EdgeFixture;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -47,17 +46,18 @@ class JwksSourceTest {
         });
         server.start();
         MutableClock clock = new MutableClock(AuthnFilterTest.NOW);
-        try (EdgeRuntime runtime = EdgeRuntime.create(clock)) {
+        try (Backend app = Backend.echo("app"); EdgeFixture edge = EdgeFixture.start(clock).cluster("app", app.port())) {
             String uri = "http://127.0.0.1:" + server.getAddress().getPort() + "/jwks";
-            EdgeFilter f = AuthnFilterFactory.create(config(new AuthnConfig.KeySource.Uri(uri, Duration.ofHours(1))), runtime);
+            edge.routes(EdgeFixture.route("r", "/", "app", config(JwtProvider.newBuilder().setJwksUri(uri)
+                    .setJwksRefresh(Duration.newBuilder().setSeconds(3600))))).awaitRouted("/x");
             String token = AuthnFilterTest.sign(new RSASSASigner(newKey), JWSAlgorithm.RS256, "new", AuthnFilterTest.claims().build());
             served.set(new JWKSet(List.of(oldKey.toPublicJWK(), newKey.toPublicJWK())).toString());
-            clock.advance(Duration.ofSeconds(1));
-            assertEquals(401, status(f, token), "within 10s of the last fetch the key set is not fetched again");
-            assertEquals(401, status(f, token));
+            clock.advance(java.time.Duration.ofSeconds(1));
+            assertEquals(401, status(edge, token), "within 10s of the last fetch the key set is not fetched again");
+            assertEquals(401, status(edge, token));
             assertEquals(1, fetches.get());
-            clock.advance(Duration.ofSeconds(10));
-            assertEquals(200, status(f, token), "the rotated-in key is fetched on first sight of its kid");
+            clock.advance(java.time.Duration.ofSeconds(10));
+            assertEquals(200, status(edge, token), "the rotated-in key is fetched on first sight of its kid");
             assertEquals(2, fetches.get());
         } finally {
             server.stop(0);
@@ -69,21 +69,22 @@ class JwksSourceTest {
         RSAKey key = new RSAKeyGenerator(2048).keyID("f1").generate();
         Path file = tmp.resolve("jwks.json");
         Files.writeString(file, new JWKSet(key.toPublicJWK()).toString());
-        try (EdgeRuntime runtime = EdgeRuntime.create(new MutableClock(AuthnFilterTest.NOW))) {
-            EdgeFilter f = AuthnFilterFactory.create(config(new AuthnConfig.KeySource.File(file, Duration.ofMinutes(5))), runtime);
+        try (Backend app = Backend.echo("app");
+             EdgeFixture edge = EdgeFixture.start(new MutableClock(AuthnFilterTest.NOW)).cluster("app", app.port())) {
+            edge.routes(EdgeFixture.route("r", "/", "app", config(JwtProvider.newBuilder().setJwksFile(file.toString()))))
+                    .awaitRouted("/x");
             String token = AuthnFilterTest.sign(new RSASSASigner(key), JWSAlgorithm.RS256, "f1", AuthnFilterTest.claims().build());
-            assertEquals(200, status(f, token));
+            assertEquals(200, status(edge, token));
         }
     }
 
-    private static int status(EdgeFilter f, String token) {
-        EdgeRequest[] seen = new EdgeRequest[1];
-        return f.filter(Exchanges.request("GET", "/x", "authorization", "Bearer " + token), Exchanges.okUpstream(seen, "{}")).status();
+    private static int status(EdgeFixture edge, String token) throws Exception {
+        return edge.get("/x", "authorization", "Bearer " + token).status();
     }
 
-    private static AuthnConfig config(AuthnConfig.KeySource keys) {
-        var p = new AuthnConfig.JwtProvider("main", AuthnFilterTest.ISS, List.of("shop"), keys, Duration.ofSeconds(30),
-                Map.of(), 8192, Set.of("RS256"));
-        return new AuthnConfig(List.of(p), List.of(), "x-api-key", AuthnFilterTest.ANY);
+    private static EdgeAuthn config(JwtProvider.Builder keys) {
+        return EdgeAuthn.newBuilder().addJwtProviders(keys.setName("main").setIssuer(AuthnFilterTest.ISS).addAudiences("shop")
+                        .setClockSkew(Duration.newBuilder().setSeconds(30)).addAlgorithms("RS256"))
+                .setRequirement(AuthRequirement.newBuilder().setMode(AuthRequirement.Mode.AUTHENTICATED)).build();
     }
 }

@@ -3,29 +3,28 @@ package io.weft.sidecar.filter.ratelimit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.helidon.http.WritableHeaders;
-import io.weft.sidecar.edge.EdgeFilter;
-import io.weft.sidecar.edge.EdgeRequest;
-import io.weft.sidecar.edge.EdgeResponse;
-import io.weft.sidecar.edge.EdgeRuntime;
-import io.weft.sidecar.edge.Exchanges;
+import com.google.protobuf.Duration;
+import io.weft.proto.v1.EdgeRateLimit;
+import io.weft.proto.v1.RateLimitRule;
+import io.weft.proto.v1.RedisStore;
+import io.weft.sidecar.testing.Backend;
+import io.weft.sidecar.testing.EdgeFixture;
+import io.weft.sidecar.testing.RawHttp;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Two edges (two runtimes, two connection pools) share one limit through a real redis-server started
- * on a free loopback port; when Redis is gone the rule fails open or closed as configured.
+ * Two real edges (two processes' worth of state: separate shared resources and connection pools) share
+ * one limit through a real redis-server started on a free loopback port; when Redis is gone the rule
+ * fails open or closed as configured.
  */
 class RedisRateLimitTest {
     static Process redis;
@@ -33,9 +32,7 @@ class RedisRateLimitTest {
 
     @BeforeAll
     static void startRedis(@TempDir Path dir) throws Exception {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
+        port = freePort();
         redis = new ProcessBuilder("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
                 "--save", "", "--appendonly", "no", "--dir", dir.toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("redis.log").toFile()).start();
@@ -58,32 +55,34 @@ class RedisRateLimitTest {
         redis.waitFor();
     }
 
-    static RateLimitConfig config(int redisPort, boolean failClosed, String prefix) {
-        var r = new RateLimitConfig.Redis("127.0.0.1", redisPort, prefix, Duration.ofMillis(300), failClosed);
-        return new RateLimitConfig(List.of(new RateLimitConfig.Rule("shared", RateLimitConfig.Key.ROUTE,
-                RateLimitConfig.Algorithm.TOKEN_BUCKET, 5, Duration.ofMinutes(10), 5, RateLimitConfig.Mode.REJECT,
-                Duration.ZERO, 1, Optional.of(r))));
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
     }
 
-    static EdgeResponse call(EdgeFilter f) {
-        EdgeRequest req = EdgeRequest.create("GET", "edge.test", "/x", "", WritableHeaders.create(), null, "10.0.0.1",
-                false, "api", 1024);
-        return f.filter(req, Exchanges.okUpstream(new EdgeRequest[1], "{}"));
+    static EdgeRateLimit shared(int redisPort, boolean failClosed, String prefix) {
+        return EdgeRateLimit.newBuilder().addRules(RateLimitRule.newBuilder().setName("shared").setKey(RateLimitRule.Key.ROUTE)
+                .setRequests(5).setPer(Duration.newBuilder().setSeconds(600)).setBurst(5)
+                .setShared(RedisStore.newBuilder().setAddress("127.0.0.1:" + redisPort).setKeyPrefix(prefix)
+                        .setTimeout(Duration.newBuilder().setNanos(300_000_000)).setFailClosed(failClosed))).build();
     }
 
     @Test
-    void twoEdgesEnforceOneLimit() {
-        try (EdgeRuntime edge1 = EdgeRuntime.create(Clock.systemUTC()); EdgeRuntime edge2 = EdgeRuntime.create(Clock.systemUTC())) {
-            EdgeFilter a = RateLimitFilterFactory.create("api", config(port, false, "t1:"), edge1);
-            EdgeFilter b = RateLimitFilterFactory.create("api", config(port, false, "t1:"), edge2);
+    void twoEdgesEnforceOneLimit() throws Exception {
+        try (Backend app = Backend.echo("app"); EdgeFixture a = EdgeFixture.start(Clock.systemUTC()); EdgeFixture b = a.another("edge-2")) {
+            a.cluster("app", app.port()).routes(EdgeFixture.route("api", "/api/", "app", shared(port, false, "t1:")),
+                    EdgeFixture.route("probe", "/probe/", "app"));
+            a.awaitRouted("/probe/x");
+            b.awaitRouted("/probe/x");
             int allowed = 0;
             int refused = 0;
             for (int i = 0; i < 10; i++) {
-                EdgeResponse r = call(i % 2 == 0 ? a : b);
+                RawHttp.Response r = (i % 2 == 0 ? a : b).get("/api/x");
                 if (r.status() == 200) {
                     allowed++;
                 } else {
-                    assertEquals(429, r.status());
+                    assertEquals(429, r.status(), r.body());
                     assertTrue(Long.parseLong(r.header("retry-after").orElseThrow()) >= 1);
                     refused++;
                 }
@@ -94,14 +93,14 @@ class RedisRateLimitTest {
     }
 
     @Test
-    void unreachableRedisFailsOpenOrClosedAsConfigured() throws IOException {
-        int dead;
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            dead = s.getLocalPort();
-        }
-        try (EdgeRuntime rt = EdgeRuntime.create(Clock.systemUTC())) {
-            assertEquals(200, call(RateLimitFilterFactory.create("open", config(dead, false, "t2:"), rt)).status());
-            EdgeResponse closed = call(RateLimitFilterFactory.create("closed", config(dead, true, "t2:"), rt));
+    void unreachableRedisFailsOpenOrClosedAsConfigured() throws Exception {
+        int dead = freePort();
+        try (Backend app = Backend.echo("app"); EdgeFixture edge = EdgeFixture.start(Clock.systemUTC())) {
+            edge.cluster("app", app.port()).routes(EdgeFixture.route("open", "/open/", "app", shared(dead, false, "t2:")),
+                    EdgeFixture.route("closed", "/closed/", "app", shared(dead, true, "t2:")),
+                    EdgeFixture.route("probe", "/probe/", "app")).awaitRouted("/probe/x");
+            assertEquals(200, edge.get("/open/x").status());
+            RawHttp.Response closed = edge.get("/closed/x");
             assertEquals(503, closed.status());
             assertEquals("application/problem+json", closed.header("content-type").orElseThrow());
         }

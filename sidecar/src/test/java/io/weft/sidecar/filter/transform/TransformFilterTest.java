@@ -2,122 +2,154 @@ package io.weft.sidecar.filter.transform;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.weft.sidecar.edge.EdgeFilter;
-import io.weft.sidecar.edge.EdgeRequest;
-import io.weft.sidecar.edge.EdgeResponse;
-import io.weft.sidecar.edge.Exchanges;
+import io.helidon.http.Header;
+import io.helidon.http.HeaderNames;
+import io.weft.proto.v1.BodyConversion;
+import io.weft.proto.v1.EdgeTransform;
+import io.weft.proto.v1.HeaderOps;
+import io.weft.proto.v1.JsonOps;
+import io.weft.proto.v1.PathRewrite;
+import io.weft.proto.v1.QueryOps;
+import io.weft.sidecar.testing.Backend;
+import io.weft.sidecar.testing.EdgeFixture;
+import io.weft.sidecar.testing.RawHttp;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+/**
+ * Requests rewritten on the way up and responses on the way back, through a real edge. The backend
+ * records what it received and answers JSON under {@code /json}, XML under {@code /xml}, and a
+ * {@code server} header everywhere.
+ */
 class TransformFilterTest {
-    static final TransformConfig.NameOps NONE = TransformConfig.NameOps.NONE;
+    static final String JSON = "{\"internal\":{\"db\":\"x\"},\"items\":[{\"title\":\"Boots\",\"cost\":3},{\"title\":\"Hat\",\"cost\":1}]}";
+    static final String XML = "<receipt status=\"ok\"><line>a</line><line>b</line><total>9.5</total></receipt>";
+    static final AtomicReference<String> SEEN = new AtomicReference<>("");
+    static Backend app;
+    static EdgeFixture edge;
 
-    static TransformConfig config(TransformConfig.NameOps reqHeaders, TransformConfig.NameOps resHeaders,
-                                  TransformConfig.JsonOps reqJson, TransformConfig.JsonOps resJson,
-                                  Optional<TransformConfig.PathRewrite> path, TransformConfig.NameOps query,
-                                  TransformConfig.Conversion reqBody, TransformConfig.Conversion resBody) {
-        return new TransformConfig(reqHeaders, resHeaders, reqJson, resJson, path, query, reqBody, resBody);
+    @BeforeAll
+    static void start() throws Exception {
+        app = Backend.of("app", (req, res) -> {
+            StringBuilder sb = new StringBuilder(req.path().rawPath());
+            String q = req.query().rawValue();
+            sb.append(q.isEmpty() ? "" : "?" + q).append('\n');
+            for (Header h : req.headers()) {
+                sb.append(h.headerName().lowerCase()).append(": ").append(h.values()).append('\n');
+            }
+            if (req.content().hasEntity()) {
+                try (InputStream in = req.content().inputStream()) {
+                    sb.append("\n").append(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+                }
+            }
+            SEEN.set(sb.toString());
+            res.header(HeaderNames.create("server"), "internal-7");
+            String p = req.path().rawPath();
+            if (p.contains("/xml")) {
+                res.header(HeaderNames.CONTENT_TYPE, "application/xml").send(XML);
+            } else if (p.contains("/broken")) {
+                res.header(HeaderNames.CONTENT_TYPE, "application/json").send("{\"a\":");
+            } else {
+                res.header(HeaderNames.CONTENT_TYPE, "application/json").send(JSON);
+            }
+        });
+        edge = EdgeFixture.start(Clock.systemUTC()).cluster("app", app.port());
+        edge.routes(
+                EdgeFixture.route("rewrite", "/v1/items/", "app", EdgeTransform.newBuilder()
+                        .setRequestHeaders(HeaderOps.newBuilder().putSet("x-api-version", "2").addRemove("cookie")
+                                .putRename("x-client", "x-partner"))
+                        .setResponseHeaders(HeaderOps.newBuilder().putSet("x-edge", "weft").addRemove("server"))
+                        .setPath(PathRewrite.newBuilder().setRegex("/v1/items/([^/]+)").setSubstitution("/catalog/items/$1"))
+                        .setQuery(QueryOps.newBuilder().putSet("source", "edge gw").addRemove("debug").putRename("q", "query"))
+                        .build()),
+                EdgeFixture.route("json", "/json/", "app", EdgeTransform.newBuilder()
+                        .setRequestJson(JsonOps.newBuilder().putRename("amount", "amountCents").putInject("meta.via", "\"edge\""))
+                        .setResponseJson(JsonOps.newBuilder().putRename("items.title", "name").addRemove("internal")
+                                .addRemove("items.cost").putInject("apiVersion", "2"))
+                        .build()),
+                EdgeFixture.route("xml", "/xml/", "app", EdgeTransform.newBuilder()
+                        .setRequestBody(BodyConversion.JSON_TO_XML).setResponseBody(BodyConversion.XML_TO_JSON).build()),
+                EdgeFixture.route("legacy", "/legacy/", "app", EdgeTransform.newBuilder()
+                        .setRequestBody(BodyConversion.XML_TO_JSON).build()),
+                EdgeFixture.route("broken", "/broken/", "app", EdgeTransform.newBuilder()
+                        .setResponseJson(JsonOps.newBuilder().addRemove("secret")).build()))
+                .awaitRouted("/json/x");
+    }
+
+    @AfterAll
+    static void stop() {
+        edge.close();
+        app.close();
     }
 
     @Test
-    void headersPathAndQueryAreRewrittenOnTheWayUp() {
-        EdgeFilter f = TransformFilterFactory.create(config(
-                new TransformConfig.NameOps(Map.of("x-api-version", "2"), List.of("cookie"), Map.of("x-client", "x-partner")),
-                new TransformConfig.NameOps(Map.of("x-edge", "weft"), List.of("server"), Map.of()),
-                TransformConfig.JsonOps.NONE, TransformConfig.JsonOps.NONE,
-                Optional.of(new TransformConfig.PathRewrite("/v1/items/([^/]+)", "/catalog/items/$1")),
-                new TransformConfig.NameOps(Map.of("source", "edge gw"), List.of("debug"), Map.of("q", "query")),
-                TransformConfig.Conversion.UNCHANGED, TransformConfig.Conversion.UNCHANGED));
-        EdgeRequest req = Exchanges.request("GET", "/v1/items/b1", "cookie", "s=1", "x-client", "acme");
-        req.rawQuery("q=red%20shoes&debug=1&page=2");
-        EdgeRequest[] seen = new EdgeRequest[1];
-        EdgeResponse res = f.filter(req, r -> {
-            seen[0] = r;
-            EdgeResponse up = EdgeResponse.of(200, new byte[0]);
-            up.header("server", "internal-7");
-            return up;
-        });
-        assertEquals("/catalog/items/b1", seen[0].path());
-        assertEquals("query=red%20shoes&page=2&source=edge%20gw", seen[0].rawQuery());
-        assertEquals("2", seen[0].header("x-api-version").orElseThrow());
-        assertEquals("acme", seen[0].header("x-partner").orElseThrow());
-        assertFalse(seen[0].header("x-client").isPresent() || seen[0].header("cookie").isPresent());
+    void headersPathAndQueryAreRewrittenOnTheWayUp() throws Exception {
+        RawHttp.Response res = edge.get("/v1/items/b1?q=red%20shoes&debug=1&page=2", "cookie", "s=1", "x-client", "acme");
+        assertEquals(200, res.status(), res.body());
+        String seen = SEEN.get();
+        assertTrue(seen.startsWith("/catalog/items/b1?query=red%20shoes&page=2&source=edge%20gw\n"), seen);
+        assertTrue(seen.contains("x-api-version: 2\n") && seen.contains("x-partner: acme\n"), seen);
+        assertFalse(seen.contains("x-client") || seen.contains("cookie"), seen);
         assertEquals("weft", res.header("x-edge").orElseThrow());
         assertFalse(res.header("server").isPresent());
     }
 
     @Test
-    void jsonFieldsAreRenamedRemovedAndInjectedIncludingInsideArrays() {
-        EdgeFilter f = TransformFilterFactory.create(config(NONE, NONE,
-                new TransformConfig.JsonOps(Map.of("amount", "amountCents"), List.of(), Map.of("meta.via", "\"edge\"")),
-                new TransformConfig.JsonOps(Map.of("items.title", "name"), List.of("internal", "items.cost"), Map.of("apiVersion", "2")),
-                Optional.empty(), NONE, TransformConfig.Conversion.UNCHANGED, TransformConfig.Conversion.UNCHANGED));
-        EdgeRequest req = Exchanges.withBody(Exchanges.request("POST", "/orders"), "{\"amount\":12}");
-        EdgeRequest[] seen = new EdgeRequest[1];
-        EdgeResponse res = f.filter(req, Exchanges.okUpstream(seen,
-                "{\"internal\":{\"db\":\"x\"},\"items\":[{\"title\":\"Boots\",\"cost\":3},{\"title\":\"Hat\",\"cost\":1}]}"));
-        assertEquals("{\"amountCents\":12,\"meta\":{\"via\":\"edge\"}}", new String(seen[0].bodyBytes(), StandardCharsets.UTF_8));
-        assertEquals("{\"items\":[{\"name\":\"Boots\"},{\"name\":\"Hat\"}],\"apiVersion\":2}", Exchanges.body(res));
+    void jsonFieldsAreRenamedRemovedAndInjectedIncludingInsideArrays() throws Exception {
+        RawHttp.Response res = edge.send("POST", "/json/orders", "{\"amount\":12}", "content-type", "application/json");
+        assertEquals(200, res.status(), res.body());
+        assertTrue(SEEN.get().endsWith("\n\n{\"amountCents\":12,\"meta\":{\"via\":\"edge\"}}"), SEEN.get());
+        assertTrue(SEEN.get().contains("content-length: 40\n"), "the edge frames the new body: " + SEEN.get());
+        assertEquals("{\"items\":[{\"name\":\"Boots\"},{\"name\":\"Hat\"}],\"apiVersion\":2}", res.body());
+        assertEquals(Integer.toString(res.body().length()), res.header("content-length").orElseThrow());
     }
 
     @Test
-    void malformedRequestJsonIs400AndNeverReachesTheUpstream() {
-        EdgeFilter f = TransformFilterFactory.create(config(NONE, NONE,
-                new TransformConfig.JsonOps(Map.of(), List.of("secret"), Map.of()), TransformConfig.JsonOps.NONE,
-                Optional.empty(), NONE, TransformConfig.Conversion.UNCHANGED, TransformConfig.Conversion.UNCHANGED));
+    void malformedRequestJsonIs400AndNeverReachesTheUpstream() throws Exception {
         for (String bad : List.of("{\"a\":", "not json", "{\"a\":1}}")) {
-            EdgeRequest[] seen = new EdgeRequest[1];
-            EdgeResponse r;
-            try {
-                r = f.filter(Exchanges.withBody(Exchanges.request("POST", "/x"), bad), Exchanges.okUpstream(seen, "{}"));
-            } catch (io.weft.sidecar.edge.ProblemException e) {
-                r = e.toResponse();
-            }
+            int before = app.requests();
+            RawHttp.Response r = edge.send("POST", "/json/x", bad, "content-type", "application/json");
             assertEquals(400, r.status(), bad);
             assertEquals("application/problem+json", r.header("content-type").orElseThrow());
-            assertNull(seen[0]);
+            assertTrue(r.body().contains("not valid JSON"), r.body());
+            assertEquals(before, app.requests(), bad);
         }
     }
 
     @Test
-    void xmlUpstreamIsServedAsJsonAndJsonClientsPostXml() {
-        EdgeFilter f = TransformFilterFactory.create(config(NONE, NONE, TransformConfig.JsonOps.NONE, TransformConfig.JsonOps.NONE,
-                Optional.empty(), NONE, TransformConfig.Conversion.JSON_TO_XML, TransformConfig.Conversion.XML_TO_JSON));
-        EdgeRequest req = Exchanges.withBody(Exchanges.request("POST", "/legacy"), "{\"order\":{\"@id\":\"7\",\"item\":[\"a\",\"b\"]}}");
-        EdgeRequest[] seen = new EdgeRequest[1];
-        EdgeResponse res = f.filter(req, r -> {
-            seen[0] = r;
-            EdgeResponse up = EdgeResponse.of(200, "<receipt status=\"ok\"><line>a</line><line>b</line><total>9.5</total></receipt>"
-                    .getBytes(StandardCharsets.UTF_8));
-            up.header("content-type", "application/xml");
-            return up;
-        });
-        String xml = new String(seen[0].bodyBytes(), StandardCharsets.UTF_8);
-        assertTrue(xml.contains("<order id=\"7\"><item>a</item><item>b</item></order>"), xml);
-        assertEquals("application/xml; charset=utf-8", seen[0].header("content-type").orElseThrow());
-        assertEquals("{\"receipt\":{\"@status\":\"ok\",\"line\":[\"a\",\"b\"],\"total\":\"9.5\"}}", Exchanges.body(res));
+    void malformedUpstreamJsonIs502() throws Exception {
+        RawHttp.Response r = edge.get("/broken/x");
+        assertEquals(502, r.status(), r.body());
+        assertEquals("application/problem+json", r.header("content-type").orElseThrow());
+        assertTrue(r.body().contains("upstream response is not valid JSON"), r.body());
+    }
+
+    @Test
+    void xmlUpstreamIsServedAsJsonAndJsonClientsPostXml() throws Exception {
+        RawHttp.Response res = edge.send("POST", "/xml/legacy", "{\"order\":{\"@id\":\"7\",\"item\":[\"a\",\"b\"]}}",
+                "content-type", "application/json");
+        String seen = SEEN.get();
+        assertTrue(seen.contains("<order id=\"7\"><item>a</item><item>b</item></order>"), seen);
+        assertTrue(seen.contains("content-type: application/xml; charset=utf-8\n"), seen);
+        assertEquals("{\"receipt\":{\"@status\":\"ok\",\"line\":[\"a\",\"b\"],\"total\":\"9.5\"}}", res.body());
         assertEquals("application/json", res.header("content-type").orElseThrow());
     }
 
     @Test
-    void xmlWithADoctypeIsRefusedSoNoExternalEntityIsEverRead() {
-        EdgeFilter f = TransformFilterFactory.create(config(NONE, NONE, TransformConfig.JsonOps.NONE, TransformConfig.JsonOps.NONE,
-                Optional.empty(), NONE, TransformConfig.Conversion.XML_TO_JSON, TransformConfig.Conversion.UNCHANGED));
+    void xmlWithADoctypeIsRefusedSoNoExternalEntityIsEverRead() throws Exception {
         String xxe = "<?xml version=\"1.0\"?><!DOCTYPE r [<!ENTITY x SYSTEM \"file:///etc/passwd\">]><r>&x;</r>";
-        EdgeRequest[] seen = new EdgeRequest[1];
-        EdgeResponse r;
-        try {
-            r = f.filter(Exchanges.withBody(Exchanges.request("POST", "/x"), xxe), Exchanges.okUpstream(seen, "{}"));
-        } catch (io.weft.sidecar.edge.ProblemException e) {
-            r = e.toResponse();
-        }
-        assertEquals(400, r.status());
-        assertNull(seen[0]);
+        int before = app.requests();
+        RawHttp.Response r = edge.send("POST", "/legacy/x", xxe, "content-type", "application/xml");
+        assertEquals(400, r.status(), r.body());
+        assertFalse(r.body().contains("root:"), r.body());
+        assertEquals(before, app.requests());
     }
 }
