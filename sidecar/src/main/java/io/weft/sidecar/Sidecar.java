@@ -34,6 +34,7 @@ import io.weft.sidecar.listener.OnDemand;
 import io.weft.sidecar.listener.ProxyHandler;
 import io.weft.sidecar.listener.RefusedRequests;
 import io.weft.sidecar.listener.SlowClientGuard;
+import io.weft.sidecar.listener.WebSocketTunnels;
 import io.weft.sidecar.telemetry.ProxyTelemetry;
 import io.weft.sidecar.upstream.Forwarder;
 import io.weft.sidecar.upstream.Ticker;
@@ -122,6 +123,7 @@ public final class Sidecar implements AutoCloseable {
         if (bootstrap.mode() == Bootstrap.Mode.SIDECAR) {
             b.putSocket(INBOUND, s -> {
                 limits(s.host("0.0.0.0").port(bootstrap.inboundPort()).contentEncoding(identity))
+                        .addProtocol(WebSocketTunnels.config(snapshots, MeshNames.INBOUND_LISTENER))
                         .directHandlers(RefusedRequests.handlers())
                         .routing(r -> r.any(handler(MeshNames.INBOUND_LISTENER, log, stats, true)));
                 security.ifPresent(sec -> sec.tls().configureInbound(s, sec::inboundMode, sec.reporter()));
@@ -130,6 +132,7 @@ public final class Sidecar implements AutoCloseable {
                     .onDemand(new OnDemand(name -> adsRef[0] != null && adsRef[0].subscribeRoute(name), snapshots,
                             MeshNames.OUTBOUND_LISTENER, ON_DEMAND_WAIT));
             b.putSocket(OUTBOUND, s -> limits(s.host("127.0.0.1").port(bootstrap.outboundPort()).contentEncoding(identity))
+                    .addProtocol(WebSocketTunnels.config(snapshots, MeshNames.OUTBOUND_LISTENER))
                     .directHandlers(RefusedRequests.handlers())
                     .routing(r -> r.any(outbound)));
         } else {
@@ -137,7 +140,7 @@ public final class Sidecar implements AutoCloseable {
             // headers stripped, problem+json; its routes' chains hold the weft.edge.* filters, and its
             // upstream calls (mTLS to mesh clusters included) are the data plane's forward actions.
             ProxyHandler edge = new ProxyHandler(MeshNames.EDGE_LISTENER, snapshots, log, stats.get(MeshNames.EDGE_LISTENER),
-                    drain, false, telemetry.listener(MeshNames.EDGE_LISTENER),
+                    drain, true, telemetry.listener(MeshNames.EDGE_LISTENER), // drained on shutdown, like inbound
                     new EdgeIngress(bootstrap.edgeTls().map(EdgeTls::hstsMaxAge).orElse(Duration.ZERO)));
             b.putSocket(EDGE, s -> {
                 limits(s.host("0.0.0.0").port(bootstrap.edgePort()).contentEncoding(identity))

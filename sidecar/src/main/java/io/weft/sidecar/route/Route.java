@@ -27,6 +27,9 @@ public final class Route {
     private final List<String> clusters;
     private final Filters filters;
     private final Terminal action;
+    private final Optional<RouteActionSpec.Forward> forward;
+    private final PathRewrite rewrite;
+    private final int[] cumulativeWeights;
 
     private Route(RouteSpec spec, Filters filters, Terminal action) {
         this.name = spec.name();
@@ -38,6 +41,18 @@ public final class Route {
         this.clusters = clustersOf(spec);
         this.filters = filters;
         this.action = action;
+        this.forward = spec.action() instanceof RouteActionSpec.Forward f ? Optional.of(f) : Optional.empty();
+        this.rewrite = forward.map(f -> PathRewrite.of(spec.path(), f.prefixRewrite(), f.regexRewrite()))
+                .orElse(PathRewrite.of(spec.path(), Optional.empty(), Optional.empty()));
+        this.cumulativeWeights = forward.map(f -> {
+            int[] c = new int[f.clusters().size()];
+            int total = 0;
+            for (int i = 0; i < c.length; i++) {
+                total += f.clusters().get(i).weight();
+                c[i] = total;
+            }
+            return c;
+        }).orElse(new int[0]);
     }
 
     static Route compile(VirtualHostSpec host, RouteSpec spec, RouteCompiler compiler) {
@@ -69,6 +84,26 @@ public final class Route {
 
     public List<String> clusters() {
         return clusters;
+    }
+
+    /** For connections that leave the request path (WebSocket tunnels): a destination cluster by weight. */
+    public Optional<String> pickCluster() {
+        if (forward.isEmpty()) {
+            return Optional.empty();
+        }
+        List<WeightedCluster> cs = forward.get().clusters();
+        int r = java.util.concurrent.ThreadLocalRandom.current().nextInt(cumulativeWeights[cumulativeWeights.length - 1]);
+        for (int i = 0; i < cumulativeWeights.length; i++) {
+            if (r < cumulativeWeights[i]) {
+                return Optional.of(cs.get(i).cluster());
+            }
+        }
+        return Optional.of(cs.getLast().cluster());
+    }
+
+    /** For connections that leave the request path (WebSocket tunnels): the path and query after the route's rewrite. */
+    public String rewrite(String pathAndQuery) {
+        return rewrite.apply(pathAndQuery);
     }
 
     boolean matches(RequestView req) {

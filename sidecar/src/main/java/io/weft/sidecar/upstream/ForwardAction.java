@@ -125,7 +125,7 @@ final class ForwardAction implements Terminal {
         cs.active.incrementAndGet();
         try {
             if (Forwarder.isGrpc(ex) && !ex.request().prologue().protocolVersion().equals("1.1")) {
-                clients.grpc(ex, cluster, hash(ex), timeoutSet ? System.nanoTime() + timeoutNanos : 0);
+                clients.grpc(ex, cluster, hash(ex), timeoutSet ? System.nanoTime() + timeoutNanos : 0, retry);
                 return;
             }
             forward(ex, cluster, cs);

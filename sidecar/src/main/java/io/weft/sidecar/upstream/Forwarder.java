@@ -7,6 +7,7 @@ import io.weft.sidecar.filter.Exchange;
 import io.weft.sidecar.filter.ResponseFlag;
 import io.weft.sidecar.filter.Upstreams;
 import io.weft.sidecar.model.ClusterSpec;
+import io.weft.sidecar.model.RetryPolicySpec;
 import io.weft.sidecar.route.RequestView;
 import io.weft.sidecar.route.RouteCompiler;
 import io.weft.sidecar.telemetry.RequestTelemetry;
@@ -26,6 +27,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.OptionalLong;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -195,8 +197,13 @@ public final class Forwarder {
         }
     }
 
-    /** A gRPC call: one endpoint (gRPC calls are not retried), relayed with grpc-java. */
-    void grpc(Exchange ex, UpstreamCluster c, long hash, long deadline) {
+    /**
+     * A gRPC call relayed with grpc-java. An attempt that fails before any response header is tried
+     * on another endpoint when nothing reached an upstream (connect failure), or when the route's retry
+     * policy names its status (cancelled, deadline-exceeded, internal, resource-exhausted, unavailable),
+     * within {@code num_retries} and the cluster's retry budget.
+     */
+    void grpc(Exchange ex, UpstreamCluster c, long hash, long deadline, Optional<RetryPolicySpec> policy) {
         Optional<EndpointState> pick = c.pick(hash, null);
         if (pick.isEmpty()) {
             c.state().noHealthy.increment();
@@ -204,28 +211,70 @@ public final class Forwarder {
             ex.respond(Status.SERVICE_UNAVAILABLE_503, ResponseFlag.UH, noHealthy(c));
             return;
         }
-        EndpointState e = pick.get();
-        ex.upstream(c.name(), e.authority(), 1);
+        EndpointState[] current = {pick.get()};
+        int[] attempts = {1};
+        long[] start = {System.nanoTime()};
+        ex.upstream(c.name(), current[0].authority(), 1);
         Optional<RequestTelemetry.Attempt> span = ex.attribute(TELEMETRY)
-                .map(t -> t.attempt(c.name(), e.spec().address(), e.spec().port()));
+                .map(t -> t.attempt(c.name(), current[0].spec().address(), current[0].spec().port()));
         span.ifPresent(a -> a.inject(ex.upstreamHeaders()));
-        e.inflight.incrementAndGet();
-        long start = System.nanoTime();
+        current[0].inflight.incrementAndGet();
+        int maxAttempts = 1 + policy.map(RetryPolicySpec::numRetries).orElse(2); // connect failures: 2 more
+        GrpcForwarder.Retrier retrier = (status, connectFailure) -> {
+            boolean allowed = connectFailure || policy.map(p -> grpcRetriable(p, status)).orElse(false);
+            if (!allowed || attempts[0] >= maxAttempts || (deadline != 0 && System.nanoTime() - deadline >= 0)
+                    || !c.state().tryRetry()) {
+                return Optional.empty(); // the final accounting below covers this attempt
+            }
+            try {
+                EndpointState failed = current[0];
+                Optional<EndpointState> next = c.pick(hash, failed);
+                if (next.isEmpty()) {
+                    return Optional.empty();
+                }
+                c.state().recordAttempt(failed, connectFailure ? OutlierDetector.Outcome.LOCAL_FAILURE
+                        : grpcOutcome(status), System.nanoTime() - start[0]);
+                failed.inflight.decrementAndGet();
+                attempts[0]++;
+                current[0] = next.get();
+                current[0].inflight.incrementAndGet();
+                start[0] = System.nanoTime();
+                ex.upstream(c.name(), current[0].authority(), attempts[0]);
+                return Optional.of(current[0].address());
+            } finally {
+                c.state().retryDone();
+            }
+        };
         io.grpc.Status s = io.grpc.Status.UNKNOWN;
         try {
-            s = grpc.forward(ex, e.address(), deadline);
+            s = grpc.forward(ex, current[0].address(), deadline, retrier);
         } finally {
             span.ifPresent(a -> a.end(ex.status()));
-            e.inflight.decrementAndGet();
+            current[0].inflight.decrementAndGet();
             OutlierDetector.Outcome o = ex.hasFlag(ResponseFlag.UF) || ex.hasFlag(ResponseFlag.UR)
-                    ? OutlierDetector.Outcome.LOCAL_FAILURE
-                    : switch (s.getCode()) {
-                        case UNAVAILABLE -> OutlierDetector.Outcome.GATEWAY_ERROR;
-                        case INTERNAL, UNKNOWN, DATA_LOSS -> OutlierDetector.Outcome.ERROR_5XX;
-                        default -> OutlierDetector.Outcome.SUCCESS;
-                    };
-            c.state().recordAttempt(e, o, System.nanoTime() - start);
+                    ? OutlierDetector.Outcome.LOCAL_FAILURE : grpcOutcome(s);
+            c.state().recordAttempt(current[0], o, System.nanoTime() - start[0]);
         }
+    }
+
+    private static OutlierDetector.Outcome grpcOutcome(io.grpc.Status s) {
+        return switch (s.getCode()) {
+            case UNAVAILABLE -> OutlierDetector.Outcome.GATEWAY_ERROR;
+            case INTERNAL, UNKNOWN, DATA_LOSS -> OutlierDetector.Outcome.ERROR_5XX;
+            default -> OutlierDetector.Outcome.SUCCESS;
+        };
+    }
+
+    private static boolean grpcRetriable(RetryPolicySpec p, io.grpc.Status s) {
+        Set<RetryPolicySpec.Condition> c = p.conditions();
+        return switch (s.getCode()) {
+            case CANCELLED -> c.contains(RetryPolicySpec.Condition.GRPC_CANCELLED);
+            case DEADLINE_EXCEEDED -> c.contains(RetryPolicySpec.Condition.GRPC_DEADLINE_EXCEEDED);
+            case INTERNAL -> c.contains(RetryPolicySpec.Condition.GRPC_INTERNAL);
+            case RESOURCE_EXHAUSTED -> c.contains(RetryPolicySpec.Condition.GRPC_RESOURCE_EXHAUSTED);
+            case UNAVAILABLE -> c.contains(RetryPolicySpec.Condition.GRPC_UNAVAILABLE);
+            default -> false;
+        };
     }
 
     /** Sends a copy of the request to a mirror cluster on its own virtual thread and drops the answer. */

@@ -117,6 +117,40 @@ class GrpcProxyingTest {
     }
 
     @Test
+    void aCallIsRetriedOnAnotherEndpointWhenTheFirstRefusesTheConnectionOrAnswersUnavailable() throws Exception {
+        int dead;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            dead = s.getLocalPort();
+        }
+        Server unavailable = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+                .addService(new HealthGrpc.HealthImplBase() {
+                    @Override
+                    public void check(HealthCheckRequest req, StreamObserver<HealthCheckResponse> out) {
+                        out.onError(Status.UNAVAILABLE.withDescription("overloaded").asRuntimeException());
+                    }
+                }).build().start();
+        try {
+            var route = io.weft.sidecar.testing.Xds.route("all", "/", "grpc");
+            route.getRouteBuilder().setRetryPolicy(io.envoyproxy.envoy.config.route.v3.RetryPolicy.newBuilder()
+                    .setRetryOn("unavailable").setNumRetries(com.google.protobuf.UInt32Value.of(3)));
+            proxy.service("grpc", route.build(), io.weft.sidecar.testing.Xds.edsCluster("grpc").build(),
+                    dead, unavailable.getPort(), server.getPort());
+            int admin = proxy.sidecar.adminPort();
+            String clusters = io.weft.sidecar.testing.ProxyFixture.await(
+                    () -> io.weft.sidecar.testing.RawHttp.get(admin, "localhost", "/clusters").body(),
+                    b -> b.contains(":" + dead) && b.contains(":" + unavailable.getPort()));
+            assertTrue(clusters.contains(":" + dead), clusters);
+            var stub = HealthGrpc.newBlockingStub(channel);
+            for (int i = 0; i < 12; i++) { // round robin over the three: most calls need a retry
+                HealthCheckResponse r = stub.withDeadlineAfter(10, TimeUnit.SECONDS).check(HealthCheckRequest.getDefaultInstance());
+                assertEquals(HealthCheckResponse.ServingStatus.SERVING, r.getStatus(), "call " + i);
+            }
+        } finally {
+            unavailable.shutdownNow();
+        }
+    }
+
+    @Test
     void serverStreamingDeliversEveryMessageThenTheTrailerStatus() {
         Iterator<HealthCheckResponse> it = HealthGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
                 .watch(HealthCheckRequest.getDefaultInstance());

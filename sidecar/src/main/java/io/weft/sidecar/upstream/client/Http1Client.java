@@ -127,11 +127,15 @@ public final class Http1Client implements AutoCloseable {
     /** RFC 9112 §6.3: how the response body is delimited. */
     private static Http1Body bodyOf(Http1Connection c, String method, ResponseHead head) throws IOException {
         int s = head.status();
+        if (s == 101) {
+            // this client never asks to upgrade (WebSocket goes through the listener's tunnel)
+            throw new Http1Connection.MalformedResponse("101 Switching Protocols to a request that did not ask to upgrade");
+        }
         String connection = head.first("connection").orElse("");
         if (!connection.isEmpty() && connection.toLowerCase(Locale.ROOT).contains("close")) {
             c.notReusable();
         }
-        if (method.equals("HEAD") || s == 204 || s == 304 || s == 101) {
+        if (method.equals("HEAD") || s == 204 || s == 304) {
             return new Http1Body(c, Http1Body.Framing.NONE, 0);
         }
         Optional<String> te = head.first("transfer-encoding");
