@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.weft.proto.identity.Csr;
 import io.weft.proto.identity.Pem;
 import io.weft.proto.identity.SpiffeId;
+import io.weft.testing.MutableClock;
 import io.weft.proto.identity.SpiffeTrustManager;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -4,50 +4,29 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.weft.controlplane.model.ProxyNode;
 import io.weft.proto.MeshNames;
-import java.time.Clock;
+import io.weft.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ControlPlaneMetricsTest {
-    /** A clock the test moves. */
-    private static final class Manual extends Clock {
-        Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
     private static ProxyNode node(String id) {
         return new ProxyNode(id, "orders", ProxyNode.Mode.SIDECAR, "orders", "default", "127.0.0.1", 1, 2, 3, 0, Map.of());
     }
 
     @Test
     void pushLatencyConvergenceAndNacksAreMeasuredFromTheXdsHooks() {
-        Manual clock = new Manual();
+        MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
         try (ControlPlaneMetrics m = ControlPlaneMetrics.create(clock)) {
             ProxyNode a = node("orders-1");
             ProxyNode b = node("orders-2");
             m.connected(a);
             m.connected(b);
             m.pushed(a, MeshNames.LISTENER_TYPE, "v1", 7);
-            clock.now = clock.now.plus(Duration.ofMillis(20));
+            clock.advance(Duration.ofMillis(20));
             m.pushed(b, MeshNames.LISTENER_TYPE, "v1", 7);
-            clock.now = clock.now.plus(Duration.ofMillis(30));
+            clock.advance(Duration.ofMillis(30));
             m.acked(a, MeshNames.LISTENER_TYPE, "v1", 7);
             m.nacked(b, MeshNames.LISTENER_TYPE, "v1", "bad");
             m.certificateIssued(true);

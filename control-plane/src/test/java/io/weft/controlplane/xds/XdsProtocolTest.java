@@ -29,14 +29,12 @@ import io.weft.controlplane.model.RouteSpec;
 import io.weft.controlplane.model.ServiceSpec;
 import io.weft.controlplane.model.VirtualHostSpec;
 import io.weft.proto.MeshNames;
+import io.weft.testing.MutableClock;
 import java.net.InetSocketAddress;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -59,7 +57,7 @@ class XdsProtocolTest {
     private static final List<Endpoint> USERS = List.of(
             new Endpoint("users", "127.0.0.2", 15006, Map.of("version", "v1"), "users-1"));
 
-    private final TestClock clock = new TestClock();
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
     private Server server;
     private ManagedChannel channel;
     private XdsServer xds;
@@ -329,30 +327,6 @@ class XdsProtocolTest {
                 throw new AssertionError("condition not met within 10s");
             }
             Thread.sleep(5);
-        }
-    }
-
-    /** A clock the test moves by hand. */
-    static final class TestClock extends Clock {
-        private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-01-01T00:00:00Z"));
-
-        void advance(Duration d) {
-            now.updateAndGet(i -> i.plus(d));
-        }
-
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
         }
     }
 }

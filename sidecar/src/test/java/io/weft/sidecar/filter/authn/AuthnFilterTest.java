@@ -28,7 +28,7 @@ import io.weft.proto.v1.ApiKey;
 import io.weft.proto.v1.AuthRequirement;
 import io.weft.proto.v1.EdgeAuthn;
 import io.weft.proto.v1.JwtProvider;
-import io.weft.sidecar.edge.MutableClock;
+import io.weft.testing.MutableClock;
 import io.weft.sidecar.testing.Backend;
 import io.weft.sidecar.testing.EdgeFixture;
 import io.weft.sidecar.testing.RawHttp;

@@ -12,7 +12,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.weft.proto.v1.AuthRequirement;
 import io.weft.proto.v1.EdgeAuthn;
 import io.weft.proto.v1.JwtProvider;
-import io.weft.sidecar.edge.MutableClock;
+import io.weft.testing.MutableClock;
 import io.weft.sidecar.testing.Backend;
 import io.weft.sidecar.testing.EdgeFixture;
 import java.net.InetSocketAddress;

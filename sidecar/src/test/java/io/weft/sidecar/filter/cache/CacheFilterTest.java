@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.helidon.http.HeaderNames;
 import io.weft.proto.v1.EdgeCache;
-import io.weft.sidecar.edge.MutableClock;
+import io.weft.testing.MutableClock;
 import io.weft.sidecar.testing.Backend;
 import io.weft.sidecar.testing.EdgeFixture;
 import io.weft.sidecar.testing.RawHttp;

@@ -9,7 +9,7 @@ import io.weft.proto.v1.AuthRequirement;
 import io.weft.proto.v1.EdgeAuthn;
 import io.weft.proto.v1.EdgeRateLimit;
 import io.weft.proto.v1.RateLimitRule;
-import io.weft.sidecar.edge.MutableClock;
+import io.weft.testing.MutableClock;
 import io.weft.sidecar.testing.Backend;
 import io.weft.sidecar.testing.EdgeFixture;
 import io.weft.sidecar.testing.RawHttp;

@@ -1,20 +1,22 @@
-package io.weft.controlplane.ca;
+package io.weft.testing;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.Objects;
 
-/** A clock tests move by hand. */
-final class MutableClock extends Clock {
+/** A clock tests move by hand, in UTC. Safe to read from any thread while the test moves it. */
+public final class MutableClock extends Clock {
     private volatile Instant now;
 
-    MutableClock(Instant start) {
-        this.now = start;
+    public MutableClock(Instant start) {
+        this.now = Objects.requireNonNull(start, "start");
     }
 
-    void advance(Duration d) {
+    /** Moves the clock forward (or back, for a negative duration). Called by one thread, the test's. */
+    public void advance(Duration d) {
         now = now.plus(d);
     }
 
