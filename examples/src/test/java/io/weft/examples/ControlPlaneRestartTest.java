@@ -1,5 +1,6 @@
 package io.weft.examples;
 
+import static io.weft.testing.Poll.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,13 +9,11 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,16 +26,6 @@ import org.junit.jupiter.api.io.TempDir;
 class ControlPlaneRestartTest {
     @TempDir
     Path tmp;
-
-    private static void await(String what, Duration limit, BooleanSupplier done) throws InterruptedException {
-        Instant end = Instant.now().plus(limit);
-        while (!done.getAsBoolean()) {
-            if (Instant.now().isAfter(end)) {
-                throw new AssertionError("not within " + limit.toSeconds() + "s: " + what);
-            }
-            Thread.sleep(20);
-        }
-    }
 
     @Test
     void noRequestFailsWhileTheControlPlaneRestartsAndTheMeshResyncs() throws Exception {

@@ -8,7 +8,9 @@ import io.weft.examples.orders.OrdersApp;
 import io.weft.examples.payments.PaymentsApp;
 import io.weft.examples.users.UsersApp;
 import io.weft.sidecar.Sidecar;
-import io.weft.sidecar.bootstrap.Bootstrap;
+import io.weft.sidecar.testing.LocalProxies;
+import io.weft.testing.Closer;
+import io.weft.testing.Poll;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -17,9 +19,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -41,13 +40,12 @@ public final class MeshHarness implements AutoCloseable {
     public final Sidecar payments;
     public final Sidecar orders;
     public final Sidecar edge;
-    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private final Closer closer = new Closer();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private MeshHarness(Path meshDir) throws Exception {
         this.meshDir = meshDir;
-        this.controlPlane = ControlPlane.start(ControlPlaneOptions.defaults(meshDir).withPorts(0, 0));
-        closeables.add(controlPlane);
+        this.controlPlane = closer.register(ControlPlane.start(ControlPlaneOptions.defaults(meshDir).withPorts(0, 0)));
         String cp = "127.0.0.1:" + controlPlane.xdsPort();
         this.users = sidecar("users", app(UsersApp.start(0, "v1")), cp);
         this.usersV2 = sidecar("users-v2", app(UsersApp.start(0, "v2")), cp);
@@ -56,17 +54,11 @@ public final class MeshHarness implements AutoCloseable {
         this.payments = sidecar("payments", app(PaymentsApp.start(0)), cp);
         AtomicInteger ordersOutbound = new AtomicInteger();
         WebServer ordersApp = OrdersApp.start(0, ordersOutbound::get);
-        closeables.add(ordersApp::stop);
+        closer.register(ordersApp::stop);
         this.orders = sidecar("orders", ordersApp.port(), cp);
         ordersOutbound.set(orders.outboundPort());
-        this.edge = Sidecar.start(new Bootstrap(Bootstrap.Mode.EDGE, "edge-1", "edge", "default", cp, "127.0.0.1",
-                0, 0, 0, 0, 0, Map.of()));
-        closeables.add(edge);
-        for (Sidecar s : List.of(users, usersV2, catalog, catalogV2, payments, orders, edge)) {
-            if (!s.awaitReady(Duration.ofSeconds(20))) {
-                throw new IllegalStateException(s.bootstrap().nodeId() + " got no config within 20s");
-            }
-        }
+        this.edge = closer.register(Sidecar.start(LocalProxies.edge(cp)));
+        LocalProxies.awaitReady(List.of(users, usersV2, catalog, catalogV2, payments, orders, edge), Duration.ofSeconds(20));
         // A proxy is ready with its first config, which may predate the other proxies' registration:
         // wait until the callers (edge, orders) have endpoints for every service started here.
         for (Sidecar caller : List.of(edge, orders)) {
@@ -98,8 +90,8 @@ public final class MeshHarness implements AutoCloseable {
 
     /** Starts a new control plane on the same xDS port; sidecars reconnect to it on their own. */
     public ControlPlane startControlPlane(int xdsPort, Duration warmUp) {
-        controlPlane = ControlPlane.start(ControlPlaneOptions.defaults(meshDir).withPorts(xdsPort, 0).withWarmUp(warmUp));
-        closeables.add(controlPlane);
+        controlPlane = closer.register(ControlPlane.start(ControlPlaneOptions.defaults(meshDir).withPorts(xdsPort, 0)
+                .withWarmUp(warmUp)));
         return controlPlane;
     }
 
@@ -118,15 +110,12 @@ public final class MeshHarness implements AutoCloseable {
     }
 
     private int app(WebServer app) {
-        closeables.add(app::stop);
+        closer.register(app::stop);
         return app.port();
     }
 
     private Sidecar sidecar(String service, int appPort, String cp) {
-        Sidecar s = Sidecar.start(new Bootstrap(Bootstrap.Mode.SIDECAR, service + "-1", service, "default", cp, "127.0.0.1",
-                0, 0, appPort, 0, 0, Map.of()));
-        closeables.add(s);
-        return s;
+        return closer.register(Sidecar.start(LocalProxies.sidecar(service, cp, appPort)));
     }
 
     public HttpResponse<String> post(String url, String json) throws IOException, InterruptedException {
@@ -158,31 +147,12 @@ public final class MeshHarness implements AutoCloseable {
     }
 
     /** Polls until the predicate holds or the deadline passes; returns the last response. */
-    public static <T> T await(Duration deadline, Check<T> call, Predicate<T> done) throws Exception {
-        Instant end = Instant.now().plus(deadline);
-        T last = call.get();
-        while (!done.test(last) && Instant.now().isBefore(end)) {
-            Thread.sleep(50);
-            last = call.get();
-        }
-        return last;
-    }
-
-    @FunctionalInterface
-    public interface Check<T> {
-        T get() throws Exception;
+    public static <T> T await(Duration deadline, Poll.Check<T, ?> call, Predicate<T> done) throws Exception {
+        return Poll.until(deadline, call, done);
     }
 
     @Override
     public void close() {
-        List<AutoCloseable> reversed = new ArrayList<>(closeables);
-        Collections.reverse(reversed);
-        for (AutoCloseable c : reversed) {
-            try {
-                c.close();
-            } catch (Exception e) {
-                // keep closing the rest
-            }
-        }
+        closer.close();
     }
 }

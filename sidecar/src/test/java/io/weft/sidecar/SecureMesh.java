@@ -5,8 +5,9 @@ import io.helidon.webserver.WebServer;
 import io.weft.controlplane.ControlPlane;
 import io.weft.controlplane.ControlPlaneOptions;
 import io.weft.controlplane.ca.CaOptions;
-import io.weft.sidecar.bootstrap.Bootstrap;
-import io.weft.sidecar.bootstrap.SecurityBootstrap;
+import io.weft.sidecar.testing.LocalProxies;
+import io.weft.testing.Closer;
+import io.weft.testing.Poll;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
@@ -14,11 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 
@@ -30,42 +27,29 @@ final class SecureMesh implements AutoCloseable {
     final Path meshDir;
     final ControlPlane controlPlane;
     final Map<String, Sidecar> sidecars = new LinkedHashMap<>();
-    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private final Closer closer = new Closer();
 
     SecureMesh(Path dir, String yaml, String... services) throws Exception {
         this.meshDir = Files.createDirectories(dir.resolve("mesh"));
         Files.writeString(meshDir.resolve("mesh.yaml"), yaml);
-        controlPlane = ControlPlane.start(ControlPlaneOptions.defaults(meshDir).withPorts(0, 0),
-                java.util.Optional.of(CaOptions.inMemory()));
-        closeables.add(controlPlane);
-        var sec = controlPlane.security().orElseThrow();
+        controlPlane = closer.register(ControlPlane.start(ControlPlaneOptions.defaults(meshDir).withPorts(0, 0),
+                java.util.Optional.of(CaOptions.inMemory())));
+        String cp = "127.0.0.1:" + controlPlane.xdsPort();
         for (String svc : services) {
             WebServer app = WebServer.builder().host("127.0.0.1").port(0)
                     .routing(r -> r.any((req, res) -> res.send("app=" + svc + " method=" + req.prologue().method().text()
                             + " path=" + req.path().path() + " xfcc=" + req.headers().first(HeaderNames.create("x-forwarded-client-cert"))
                             .orElse("-"))))
                     .build().start();
-            closeables.add(app::stop);
-            Sidecar s = Sidecar.start(new Bootstrap(Bootstrap.Mode.SIDECAR, svc + "-1", svc, "default",
-                            "127.0.0.1:" + controlPlane.xdsPort(), "127.0.0.1", 0, 0, app.port(), 0, 0, Map.of()),
-                    new SecurityBootstrap("127.0.0.1:" + sec.endpoint().port(), "weft.local", sec.ca().trustBundle(),
-                            sec.tokens().mint("default", svc, Duration.ofMinutes(5)), Duration.ZERO, Duration.ofMillis(200)));
-            closeables.add(s);
-            sidecars.put(svc, s);
+            closer.register(app::stop);
+            sidecars.put(svc, closer.register(Sidecar.start(LocalProxies.sidecar(svc, cp, app.port()),
+                    LocalProxies.security(controlPlane, svc))));
         }
         if (yaml.contains("edge:")) {
-            Sidecar edge = Sidecar.start(new Bootstrap(Bootstrap.Mode.EDGE, "edge-1", "edge", "default",
-                            "127.0.0.1:" + controlPlane.xdsPort(), "127.0.0.1", 0, 0, 0, 0, 0, Map.of()),
-                    new SecurityBootstrap("127.0.0.1:" + sec.endpoint().port(), "weft.local", sec.ca().trustBundle(),
-                            sec.tokens().mint("default", "edge", Duration.ofMinutes(5)), Duration.ZERO, Duration.ofMillis(200)));
-            closeables.add(edge);
-            sidecars.put("edge", edge);
+            sidecars.put("edge", closer.register(Sidecar.start(LocalProxies.edge(cp),
+                    LocalProxies.security(controlPlane, "edge"))));
         }
-        for (Sidecar s : sidecars.values()) {
-            if (!s.awaitReady(Duration.ofSeconds(20))) {
-                throw new IllegalStateException(s.bootstrap().nodeId() + " got no config within 20s");
-            }
-        }
+        LocalProxies.awaitReady(sidecars.values(), Duration.ofSeconds(20));
     }
 
     Sidecar sidecar(String service) {
@@ -116,31 +100,12 @@ final class SecureMesh implements AutoCloseable {
     }
 
     /** Polls until the predicate holds or 15 s pass; returns the last value. */
-    static <T> T await(Check<T> call, Predicate<T> done) throws Exception {
-        Instant end = Instant.now().plusSeconds(15);
-        T last = call.get();
-        while (!done.test(last) && Instant.now().isBefore(end)) {
-            Thread.sleep(50);
-            last = call.get();
-        }
-        return last;
-    }
-
-    @FunctionalInterface
-    interface Check<T> {
-        T get() throws Exception;
+    static <T> T await(Poll.Check<T, ?> call, Predicate<T> done) throws Exception {
+        return Poll.until(Duration.ofSeconds(15), call, done);
     }
 
     @Override
     public void close() {
-        List<AutoCloseable> reversed = new ArrayList<>(closeables);
-        Collections.reverse(reversed);
-        for (AutoCloseable c : reversed) {
-            try {
-                c.close();
-            } catch (Exception e) {
-                // keep closing the rest
-            }
-        }
+        closer.close();
     }
 }

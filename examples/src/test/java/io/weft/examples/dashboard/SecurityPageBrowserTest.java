@@ -7,17 +7,14 @@ import io.weft.controlplane.ControlPlane;
 import io.weft.controlplane.ControlPlaneOptions;
 import io.weft.controlplane.ca.CaOptions;
 import io.weft.sidecar.Sidecar;
-import io.weft.sidecar.bootstrap.Bootstrap;
-import io.weft.sidecar.bootstrap.SecurityBootstrap;
+import io.weft.sidecar.testing.LocalProxies;
+import io.weft.testing.Closer;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,14 +34,13 @@ class SecurityPageBrowserTest {
 
     @Test
     void thePlaintextCallerThatStrictWouldBreakIsListed(@TempDir Path tmp) throws Exception {
-        List<AutoCloseable> closeables = new ArrayList<>();
-        try {
+        try (Closer closer = new Closer()) {
             Path mesh = Files.createDirectories(tmp.resolve("mesh"));
             Files.writeString(mesh.resolve("mesh.yaml"), YAML);
-            ControlPlane cp = ControlPlane.start(ControlPlaneOptions.defaults(mesh).withPorts(0, 0), Optional.of(CaOptions.inMemory()));
-            closeables.add(cp);
-            Sidecar users = sidecar(cp, "users", closeables);
-            sidecar(cp, "orders", closeables);
+            ControlPlane cp = closer.register(ControlPlane.start(ControlPlaneOptions.defaults(mesh).withPorts(0, 0),
+                    Optional.of(CaOptions.inMemory())));
+            Sidecar users = sidecar(cp, "users", closer);
+            sidecar(cp, "orders", closer);
 
             // a caller without a certificate reaches users' inbound port: PERMISSIVE lets it in, and it is reported
             try (Socket s = new Socket("127.0.0.1", users.inboundPort())) {
@@ -54,8 +50,7 @@ class SecurityPageBrowserTest {
                 assertTrue(head.startsWith("HTTP/1.1 "), "PERMISSIVE answers a plaintext caller: " + head);
             }
 
-            Browser browser = Browser.start(Files.createDirectories(tmp.resolve("chromium-profile")));
-            closeables.add(browser);
+            Browser browser = closer.register(Browser.start(Files.createDirectories(tmp.resolve("chromium-profile"))));
             browser.open("http://127.0.0.1:" + cp.adminPort() + "/ui/#/security");
             String caller = browser.text("#plaintext-callers tr[data-destination='users']"); // waits for the report
             assertTrue(caller.contains("127.0.0.1"), caller);
@@ -63,15 +58,6 @@ class SecurityPageBrowserTest {
             assertTrue(browser.text("#mtls-table tr[data-service='users']").endsWith("PERMISSIVE"));
             assertTrue(browser.text("#mtls-table tr[data-service='orders']").endsWith("STRICT"));
             browser.screenshot("security-plaintext-caller");
-        } finally {
-            Collections.reverse(closeables);
-            for (AutoCloseable c : closeables) {
-                try {
-                    c.close();
-                } catch (Exception e) {
-                    // keep closing the rest
-                }
-            }
         }
     }
 
@@ -86,19 +72,13 @@ class SecurityPageBrowserTest {
         return head.toString();
     }
 
-    private static Sidecar sidecar(ControlPlane cp, String service, List<AutoCloseable> closeables) throws Exception {
+    private static Sidecar sidecar(ControlPlane cp, String service, Closer closer) throws Exception {
         WebServer app = WebServer.builder().host("127.0.0.1").port(0).routing(r -> r.any((req, res) -> res.send(service)))
                 .build().start();
-        closeables.add(app::stop);
-        var sec = cp.security().orElseThrow();
-        Sidecar s = Sidecar.start(new Bootstrap(Bootstrap.Mode.SIDECAR, service + "-1", service, "default",
-                        "127.0.0.1:" + cp.xdsPort(), "127.0.0.1", 0, 0, app.port(), 0, 0, Map.of()),
-                new SecurityBootstrap("127.0.0.1:" + sec.endpoint().port(), "weft.local", sec.ca().trustBundle(),
-                        sec.tokens().mint("default", service, Duration.ofMinutes(5)), Duration.ZERO, Duration.ofMillis(200)));
-        closeables.add(s);
-        if (!s.awaitReady(Duration.ofSeconds(20))) {
-            throw new IllegalStateException(service + " got no config within 20s");
-        }
+        closer.register(app::stop);
+        Sidecar s = closer.register(Sidecar.start(LocalProxies.sidecar(service, "127.0.0.1:" + cp.xdsPort(), app.port()),
+                LocalProxies.security(cp, service)));
+        LocalProxies.awaitReady(List.of(s), Duration.ofSeconds(20));
         return s;
     }
 }

@@ -4,10 +4,10 @@ import com.google.protobuf.Message;
 import io.weft.sidecar.Sidecar;
 import io.weft.sidecar.bootstrap.Bootstrap;
 import io.weft.sidecar.filter.FilterRegistry;
+import io.weft.testing.Poll;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import java.util.function.Predicate;
 
@@ -97,19 +97,9 @@ public final class ProxyFixture implements AutoCloseable {
         return await(() -> get(host, path), done);
     }
 
-    public static <T> T await(Check<T> call, Predicate<T> done) throws Exception {
-        Instant end = Instant.now().plus(Duration.ofSeconds(10));
-        T last = call.get();
-        while (!done.test(last) && Instant.now().isBefore(end)) {
-            Thread.sleep(20);
-            last = call.get();
-        }
-        return last;
-    }
-
-    @FunctionalInterface
-    public interface Check<T> {
-        T get() throws Exception;
+    /** Polls {@code call} until {@code done} holds or 10 s pass; returns the last value. */
+    public static <T> T await(Poll.Check<T, ?> call, Predicate<T> done) throws Exception {
+        return Poll.until(Duration.ofSeconds(10), call, done);
     }
 
     @Override
