@@ -13,12 +13,13 @@ import io.weft.controlplane.ControlPlane;
 import io.weft.controlplane.ControlPlaneOptions;
 import io.weft.controlplane.xds.AdsTestClient;
 import io.weft.proto.MeshNames;
+import io.weft.testing.Poll;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
+import java.time.Duration;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,13 +56,7 @@ class WeftctlTest {
     }
 
     private static Run until(Supplier<Run> call, java.util.function.Predicate<Run> done) throws InterruptedException {
-        Instant end = Instant.now().plusSeconds(10);
-        Run r = call.get();
-        while (!done.test(r) && Instant.now().isBefore(end)) {
-            Thread.sleep(20);
-            r = call.get();
-        }
-        return r;
+        return Poll.until(Duration.ofSeconds(10), call::get, done);
     }
 
     @Test

@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.weft.controlplane.ControlPlane;
 import io.weft.controlplane.ControlPlaneOptions;
 import io.weft.controlplane.model.Endpoint;
+import io.weft.testing.Poll;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -28,13 +28,7 @@ class ConsulDiscoveryTest {
     Path tmp;
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        Instant end = Instant.now().plusSeconds(15);
-        while (!condition.getAsBoolean()) {
-            if (Instant.now().isAfter(end)) {
-                throw new AssertionError("not within 15s: " + what);
-            }
-            Thread.sleep(10);
-        }
+        Poll.await(what, Duration.ofSeconds(15), condition);
     }
 
     private static List<String> addresses(ControlPlane cp, String service) {

@@ -9,6 +9,7 @@ import io.weft.controlplane.ControlPlane;
 import io.weft.controlplane.ControlPlaneOptions;
 import io.weft.controlplane.xds.AdsTestClient;
 import io.weft.proto.MeshNames;
+import io.weft.testing.Poll;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,13 +26,7 @@ class SelfRegistryTest {
     Path tmp;
 
     private static void await(String what, BooleanSupplier done) throws InterruptedException {
-        Instant end = Instant.now().plusSeconds(15);
-        while (!done.getAsBoolean()) {
-            if (Instant.now().isAfter(end)) {
-                throw new AssertionError("not within 15s: " + what);
-            }
-            Thread.sleep(10);
-        }
+        Poll.await(what, Duration.ofSeconds(15), done);
     }
 
     @Test

@@ -30,6 +30,7 @@ import io.weft.controlplane.model.ServiceSpec;
 import io.weft.controlplane.model.VirtualHostSpec;
 import io.weft.proto.MeshNames;
 import io.weft.testing.MutableClock;
+import io.weft.testing.Poll;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
@@ -321,12 +322,6 @@ class XdsProtocolTest {
     }
 
     private static void awaitTrue(BooleanSupplier condition) throws InterruptedException {
-        Instant end = Instant.now().plusSeconds(10);
-        while (!condition.getAsBoolean()) {
-            if (Instant.now().isAfter(end)) {
-                throw new AssertionError("condition not met within 10s");
-            }
-            Thread.sleep(5);
-        }
+        Poll.await("the condition", Duration.ofSeconds(10), condition);
     }
 }

@@ -13,13 +13,13 @@ import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
+import io.weft.testing.Poll;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -104,13 +104,7 @@ public final class OtlpReceiver implements AutoCloseable {
 
     /** Waits until the spans received satisfy {@code done}; returns them either way. */
     public List<ReceivedSpan> await(Duration timeout, Predicate<List<ReceivedSpan>> done) throws InterruptedException {
-        Instant end = Instant.now().plus(timeout);
-        List<ReceivedSpan> now = spans();
-        while (!done.test(now) && Instant.now().isBefore(end)) {
-            Thread.sleep(20);
-            now = spans();
-        }
-        return now;
+        return Poll.until(timeout, this::spans, done);
     }
 
     private void accept(ExportTraceServiceRequest request) {
