@@ -34,7 +34,6 @@ final class SecureMesh implements AutoCloseable {
         Files.writeString(meshDir.resolve("mesh.yaml"), yaml);
         controlPlane = closer.register(ControlPlane.start(ControlPlaneOptions.defaults(meshDir).withPorts(0, 0),
                 java.util.Optional.of(CaOptions.inMemory())));
-        String cp = "127.0.0.1:" + controlPlane.xdsPort();
         for (String svc : services) {
             WebServer app = WebServer.builder().host("127.0.0.1").port(0)
                     .routing(r -> r.any((req, res) -> res.send("app=" + svc + " method=" + req.prologue().method().text()
@@ -42,14 +41,19 @@ final class SecureMesh implements AutoCloseable {
                             .orElse("-"))))
                     .build().start();
             closer.register(app::stop);
-            sidecars.put(svc, closer.register(Sidecar.start(LocalProxies.sidecar(svc, cp, app.port()),
-                    LocalProxies.security(controlPlane, svc))));
+            sidecars.put(svc, join(svc, app.port()));
         }
         if (yaml.contains("edge:")) {
-            sidecars.put("edge", closer.register(Sidecar.start(LocalProxies.edge(cp),
+            sidecars.put("edge", closer.register(Sidecar.start(LocalProxies.edge("127.0.0.1:" + controlPlane.xdsPort()),
                     LocalProxies.security(controlPlane, "edge"))));
         }
         LocalProxies.awaitReady(sidecars.values(), Duration.ofSeconds(20));
+    }
+
+    /** Starts a sidecar for {@code svc} in front of the app on {@code appPort}, joining with a fresh token. */
+    private Sidecar join(String svc, int appPort) {
+        return closer.register(Sidecar.start(LocalProxies.sidecar(svc, "127.0.0.1:" + controlPlane.xdsPort(), appPort),
+                LocalProxies.security(controlPlane, svc)));
     }
 
     Sidecar sidecar(String service) {
