@@ -137,7 +137,7 @@ abstract class AdsStreamBase {
         }
     }
 
-    /** Records a response about to go out, and tells the server's listener. Caller holds the lock. */
+    /** Records a response about to go out and tells the server's listener; returns the response's nonce. Caller holds the lock. */
     String sending(String type, TypeState state, String version, MeshView view) {
         String n = Long.toString(++nonce);
         state.sent(version, n, view.version());
